@@ -1,0 +1,141 @@
+"""Completeness per product x channel x locale: stored, and recomputed in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from pim.catalog.models import Attribute, Channel, Completeness, Family, Product, ProductModel
+from pim.catalog.structure_cache import structure
+from pim.catalog.types import type_for
+from pim.catalog.values import Values, get_value
+
+BATCH = 1000
+
+
+def _requirements(family: Family) -> dict[int, list[Attribute]]:
+    by_channel: dict[int, list[Attribute]] = {}
+    for requirement in family.requirements:
+        by_channel.setdefault(requirement.channel_id, []).append(requirement.attribute)
+    return by_channel
+
+
+def compute(family: Family | None, channels: Iterable[Channel], values: Values
+            ) -> list[dict[str, Any]]:
+    """Return the completeness rows of a product with `values` (merged over its parents)."""
+    if family is None:
+        return []
+    required_by_channel = _requirements(family)
+    rows = []
+    for channel in channels:
+        required = required_by_channel.get(channel.id, [])
+        for locale in channel.locales:
+            missing = [a.code for a in required if not _filled(a, values, channel, locale)]
+            count = len(required)
+            rows.append({
+                "channel_id": channel.id,
+                "locale": locale,
+                "required": count,
+                "missing": len(missing),
+                "ratio": 100 if count == 0 else (100 * (count - len(missing))) // count,
+                "missing_attributes": sorted(missing),
+            })
+    return rows
+
+
+def _filled(attribute: Attribute, values: Values, channel: Channel, locale: str) -> bool:
+    data = get_value(
+        values,
+        attribute.code,
+        locale if attribute.localizable else None,
+        channel.code if attribute.scopable else None,
+    )
+    return type_for(attribute.type).is_complete(data, channel.currencies)
+
+
+def refresh(session: Session, product: Product, merged: Values) -> None:
+    """Store the completeness of one product in the current transaction."""
+    channels = structure(session).channels.values()
+    rows = {(r["channel_id"], r["locale"]): r for r in compute(product.family, channels, merged)}
+    for stored in list(product.completeness):
+        row = rows.pop((stored.channel_id, stored.locale), None)
+        if row is None:
+            product.completeness.remove(stored)
+            continue
+        for name in ("required", "missing", "ratio", "missing_attributes"):
+            if getattr(stored, name) != row[name]:
+                setattr(stored, name, row[name])
+    for row in rows.values():
+        product.completeness.append(Completeness(**row))
+
+
+def recompute(
+    session: Session,
+    *,
+    family_ids: Iterable[int] | None = None,
+    product_ids: Iterable[int] | None = None,
+) -> int:
+    """Recompute stored completeness set-wise, a batch of products per statement."""
+    channels = session.scalars(select(Channel)).all()
+    families = {f.id: f for f in session.scalars(select(Family))}
+    done = 0
+    for batch in _product_batches(session, family_ids, product_ids):
+        parents = _model_values(session, {p.parent_id for p in batch if p.parent_id})
+        rows = []
+        for product in batch:
+            merged = _merged(product.values, product.parent_id, parents)
+            for row in compute(families.get(product.family_id), channels, merged):
+                rows.append({"product_id": product.id, **row})
+        ids = [p.id for p in batch]
+        session.execute(delete(Completeness).where(Completeness.product_id.in_(ids)))
+        if rows:
+            session.execute(insert(Completeness), rows)
+        done += len(batch)
+    session.expire_all()
+    return done
+
+
+def _product_batches(
+    session: Session, family_ids: Iterable[int] | None, product_ids: Iterable[int] | None
+) -> Iterator[list[Any]]:
+    query = select(Product.id, Product.family_id, Product.parent_id, Product.values)
+    if family_ids is not None:
+        query = query.where(Product.family_id.in_(list(family_ids)))
+    if product_ids is not None:
+        query = query.where(Product.id.in_(list(product_ids)))
+    last = 0
+    while True:
+        batch = session.execute(
+            query.where(Product.id > last).order_by(Product.id).limit(BATCH)
+        ).all()
+        if not batch:
+            return
+        last = batch[-1].id
+        yield batch
+
+
+def _model_values(session: Session, ids: set[int]) -> dict[int, tuple[int | None, Values]]:
+    """Values of the given product models and of their parents."""
+    found: dict[int, tuple[int | None, Values]] = {}
+    while ids:
+        rows = session.execute(
+            select(ProductModel.id, ProductModel.parent_id, ProductModel.values).where(
+                ProductModel.id.in_(list(ids))
+            )
+        ).all()
+        found.update({r.id: (r.parent_id, r.values) for r in rows})
+        ids = {r.parent_id for r in rows if r.parent_id and r.parent_id not in found}
+    return found
+
+
+def _merged(values: Values, parent_id: int | None, models: dict[int, tuple[int | None, Values]]
+            ) -> Values:
+    merged = dict(values)
+    while parent_id:
+        parent_id, parent_values = models[parent_id]
+        for code, entries in parent_values.items():
+            merged.setdefault(code, entries)
+    return merged

@@ -1,0 +1,1 @@
+"""The demo catalog: written for Prism, loaded by `prism demo`."""
