@@ -1,0 +1,1 @@
+"""Settings pages for admins: the catalog's structure, users and API tokens."""
