@@ -40,7 +40,6 @@ from pim.imports.snapshot import StructureCopy
 from pim.imports.writing import WriteContext
 
 Outcome = str | list[Problem]
-SEARCH_PENDING = "prism.search.pending"
 
 
 class NoRules:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from pim.catalog import history
 from pim.catalog.models import Completeness, Product, UniqueValue, Version, product_categories
 from pim.db import utcnow
+from pim.search.sync import note_products
 
-SEARCH_PENDING = "prism.search.pending"
 PRODUCT_COLUMNS = ("uuid", "identifier", "family_id", "parent_id", "enabled", "status",
                    "values", "created", "updated", "version")
 VERSION_COLUMNS = ("resource_type", "resource_id", "resource_code", "number", "author",
@@ -72,8 +72,7 @@ def insert_products(session: Session, rows: list[dict[str, Any]], categories: di
                 uniques)
     insert_many(connection, Completeness.__table__, COMPLETENESS_COLUMNS, complete)
     insert_many(connection, Version.__table__, VERSION_COLUMNS, versions)
-    pending = session.info.setdefault(SEARCH_PENDING, (set(), set()))
-    pending[0].update(ids.values())
+    note_products(session, ids.values())
     return [ids[row["identifier"]] for row in rows]
 
 

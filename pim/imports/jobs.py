@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import Flask
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pim.imports.media import Store
@@ -14,6 +15,7 @@ from pim.imports.report import get_import, record_as_dict
 from pim.imports.runs import create_import, execute_import
 from pim.imports.sources import ImportOptions
 from pim.jobs import JobContext, job_handler, submit_job
+from pim.jobs.models import Job
 
 KIND = "import"
 
@@ -27,13 +29,14 @@ def start_import(app: Flask, source: str | Path, options: ImportOptions, *,
         record = create_import(session, source, options, created_by=created_by,
                                source_name=source_name)
         import_id = record.id
-    job = submit_job(app, KIND, {"import_id": import_id}, created_by)
+
+    def link(session: Session, job: Job) -> None:
+        session.execute(update(ImportRecord).where(ImportRecord.id == import_id)
+                        .values(job_id=job.id))
+
+    submit_job(app, KIND, {"import_id": import_id}, created_by, link=link)
     with sessions() as session:
-        record = get_import(session, import_id)
-        if record.job_id is None:
-            record.job_id = job.id
-            session.commit()
-        return record
+        return get_import(session, import_id)
 
 
 @job_handler(KIND)

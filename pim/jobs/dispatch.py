@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from pim.db import utcnow
 from pim.errors import PrismError
@@ -44,17 +46,18 @@ def job_mode(app: Flask) -> str:
 
 
 def submit_job(
-    app: Flask, kind: str, params: dict[str, Any] | None = None, created_by: str | None = None
+    app: Flask, kind: str, params: dict[str, Any] | None = None, created_by: str | None = None,
+    *, link: Callable[[Session, Job], None] | None = None,
 ) -> Job:
     """Queue a job of `kind` and start it the way the app runs jobs; return its row.
 
     The job is written in its own transaction: commit your own work first. Inline, the
     returned row is the finished job; otherwise it is queued and `follow_job` or
-    `get_job` show how it goes.
+    `get_job` show how it goes. `link` is `create_job`'s: it runs in the job's transaction.
     """
     sessions = app.extensions["prism.sessions"]
     with sessions() as session:
-        job = create_job(session, kind, params, created_by)
+        job = create_job(session, kind, params, created_by, link=link)
     mode = job_mode(app)
     if mode == "inline":
         return run_job(app, job.id, mode="inline") or job

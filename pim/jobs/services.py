@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -22,14 +23,22 @@ class JobFinished(PrismError):
 
 
 def create_job(
-    session: Session, kind: str, params: dict[str, Any] | None, created_by: str | None
+    session: Session, kind: str, params: dict[str, Any] | None, created_by: str | None,
+    *, link: Callable[[Session, Job], None] | None = None,
 ) -> Job:
-    """Write a queued job of a known kind with JSON parameters, and commit it."""
+    """Write a queued job of a known kind with JSON parameters, and commit it.
+
+    `link(session, job)` runs in the same transaction once the job has its id, for a
+    record that names its job (an import): both are written together, before it starts.
+    """
     get_handler(kind)
     params = dict(params or {})
     _check_params(params)
     job = Job(kind=kind, params=params, created_by=created_by, status=QUEUED)
     session.add(job)
+    if link is not None:
+        session.flush()
+        link(session, job)
     session.commit()
     return job
 

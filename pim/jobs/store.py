@@ -24,18 +24,22 @@ def write_job(
     """Update the job row in its own transaction; False when an impatient write was blocked."""
     with sessions() as session:
         connection = session.connection()
-        sqlite = connection.dialect.name == "sqlite" and not patient
-        previous = _busy_timeout(connection, IMPATIENT_MS) if sqlite else None
+        # the raw driver connection: the PRAGMA is not transactional, and the timeout is
+        # put back before a rollback hands the connection back to the pool
+        raw = (connection.connection.driver_connection
+               if connection.dialect.name == "sqlite" and not patient else None)
+        previous = _busy_timeout(raw, IMPATIENT_MS) if raw is not None else None
         try:
-            session.execute(update(Job).where(Job.id == job_id).values(**values))
+            try:
+                session.execute(update(Job).where(Job.id == job_id).values(**values))
+            finally:
+                if previous is not None:
+                    _busy_timeout(raw, previous)
         except OperationalError:
             session.rollback()
             if patient:
                 raise
             return False
-        finally:
-            if previous is not None:
-                _busy_timeout(connection, previous)
         session.commit()
         return True
 
@@ -56,7 +60,8 @@ def read_job(sessions: sessionmaker[Session], job_id: str) -> Job | None:
         return session.get(Job, job_id, populate_existing=True)
 
 
-def _busy_timeout(connection: Any, milliseconds: int) -> int:
-    previous = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")
+def _busy_timeout(raw: Any, milliseconds: int) -> int:
+    """Set SQLite's busy timeout on a driver connection; return the one it had."""
+    previous = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+    raw.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
     return int(previous)

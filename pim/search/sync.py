@@ -183,10 +183,24 @@ class Pending:
         self.structure = False
 
 
-def _collect(session: Session, _context: Any) -> None:
+def _pending(session: Session) -> Pending:
     pending = session.info.get(PENDING)
     if pending is None:
         pending = session.info[PENDING] = Pending()
+    return pending
+
+
+def note_products(session: Session, product_ids: Iterable[int]) -> None:
+    """Have the products `product_ids` re-indexed when `session` commits.
+
+    For writers that bypass the ORM unit of work (bulk inserts): the flush listener
+    cannot see their rows.
+    """
+    _pending(session).products.update(product_ids)
+
+
+def _collect(session: Session, _context: Any) -> None:
+    pending = _pending(session)
     for instance in chain(session.new, session.dirty, session.deleted):
         if isinstance(instance, Product):
             key = _primary_key(instance)

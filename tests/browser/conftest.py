@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,16 +69,28 @@ def seed(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """Serve a freshly seeded Prism on a free 127.0.0.1 port, in a thread."""
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated SQLite database that each test copies."""
+    path = tmp_path_factory.mktemp("live-template") / "prism.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture()
+def live(migrated: Path, tmp_path: Path) -> Iterator[Live]:
+    """Serve a freshly seeded Prism of the test's own on a free 127.0.0.1 port, in a thread.
+
+    Each journey starts from the same catalog: what one test saves never shows in another.
+    """
     from pim import search
     from pim.jobs import shutdown_jobs
 
-    folder = tmp_path_factory.mktemp("live")
+    folder = tmp_path / "live"
+    folder.mkdir()
+    shutil.copyfile(migrated, folder / "prism.sqlite3")
     url = f"sqlite:///{folder / 'prism.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance"),
                       "SECRET_KEY": "browser-tests", "SEARCH_ENABLED": True,
                       "JOBS_INLINE": False, "LOGIN_RATE_LIMIT": 1000})

@@ -33,12 +33,6 @@ def finished(status) -> None:
     expect(status).to_have_text("succeeded", timeout=1_000)
 
 
-# On SQLite, a job's progress write that meets the import's open write transaction fails
-# (as it may), and pim.jobs.store.write_job then restores the busy timeout on the
-# connection its rollback has just closed: the ResourceClosedError fails the whole job.
-# Strict: once write_job is fixed this passes, and the marker must go.
-@pytest.mark.xfail(strict=True, reason="pim.jobs.store.write_job uses a closed connection "
-                   "after a blocked progress write on SQLite, failing thread-mode imports")
 def test_import_with_a_dry_run_then_for_real(context, live, tmp_path):
     page = context.new_page()
     sign_in(page, "editor")
