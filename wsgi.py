@@ -1,4 +1,4 @@
-"""WSGI entry point: `gunicorn wsgi:app`."""
+"""WSGI entry point: `gunicorn -c python:pim.serving wsgi:app` (settings in pim/serving.py)."""
 
 from pim import create_app
 
