@@ -119,7 +119,11 @@ class ExportContext:
 
     def deepest_category(self, product: ResolvedProduct) -> str | None:
         """The product's most specific category inside the channel's tree."""
-        inside = [c for c in product.categories if self.in_tree(c)]
+        return self.deepest_of(product.categories)
+
+    def deepest_of(self, categories: tuple[str, ...]) -> str | None:
+        """The most specific of these categories inside the channel's tree."""
+        inside = [c for c in categories if self.in_tree(c)]
         if not inside:
             return None
         return min(inside, key=lambda c: (-self.categories[c].depth, c))

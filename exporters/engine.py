@@ -134,11 +134,13 @@ def run_export(session: Session, export: Export, out: BinaryIO, *, delta: Baseli
     stream = CountingStream(out)
     writer = export.exporter.open(stream, delta=delta is not None)
     seen: set[int] = set()
+    hashed = delta is not None or _hears_records(observer)
     for batch in _chunks(stream_products(session, query), PREPARE_BATCH):
         live = delta.hashes([p.id for p in batch]) if delta is not None else {}
         export.mapper.prepare(batch)
         for product in batch:
-            _one(export, product, writer, live, delta is not None, stats, observer, seen)
+            _one(export, product, writer, live, delta is not None, hashed, stats, observer,
+                 seen)
         if progress is not None:
             progress(stats.considered, total)
     _removals(export, writer, delta, seen, stats, observer)
@@ -149,8 +151,15 @@ def run_export(session: Session, export: Export, out: BinaryIO, *, delta: Baseli
     return stats
 
 
+def _hears_records(observer: Observer) -> bool:
+    """Tell whether `observer` does something with record hashes (a plain one does not)."""
+    kind = type(observer)
+    return kind.exported is not Observer.exported or kind.unchanged is not Observer.unchanged
+
+
 def _one(export: Export, product: ResolvedProduct, writer: Any, live: dict[int, str],
-         delta: bool, stats: ExportStats, observer: Observer, seen: set[int]) -> None:
+         delta: bool, hashed: bool, stats: ExportStats, observer: Observer, seen: set[int]
+         ) -> None:
     stats.considered += 1
     if export.filter.excluded(product) is not None:
         stats.filtered += 1
@@ -163,7 +172,8 @@ def _one(export: Export, product: ResolvedProduct, writer: Any, live: dict[int, 
             stats.problems_by_rule[problem.rule] = stats.problems_by_rule.get(problem.rule, 0) + 1
         observer.skipped(product, mapped.problems)
         return
-    digest = record_hash(mapped.record)
+    # a plain export throws the hash away: its cost is not paid then
+    digest = record_hash(mapped.record) if hashed else ""
     if delta and live.get(product.id) == digest:
         stats.unchanged += 1
         observer.unchanged(product, digest)

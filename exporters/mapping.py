@@ -17,7 +17,7 @@ from exporters.context import ExportContext
 from exporters.errors import MappingError
 from exporters.rules import RENDERERS, Checker, Field, Problem, checker_for
 from exporters.transforms import Transform, build_transform
-from exporters.values import is_empty
+from exporters.values import SIZED, is_empty
 from pim.catalog.reading import ResolvedProduct
 from pim.errors import FieldError, ValidationError
 
@@ -50,11 +50,12 @@ def _producer(read: sources.Source, transforms: list[Transform],
               shape: Callable[[Any], Any]) -> Callable[[ResolvedProduct], Any]:
     """One function from product to rendered value (the hot path of every export)."""
 
+    # `is_empty` inlined: this runs for every field of every product
     def produce(product: ResolvedProduct) -> Any:
         value = read(product)
         for step in transforms:
             value = step(value)
-        if value is None or value == "" or value == [] or value == ():
+        if value is None or (isinstance(value, SIZED) and not value):
             return None
         return shape(value)
 
@@ -63,7 +64,7 @@ def _producer(read: sources.Source, transforms: list[Transform],
 
     def untransformed(product: ResolvedProduct) -> Any:
         value = read(product)
-        if value is None or value == "" or value == [] or value == ():
+        if value is None or (isinstance(value, SIZED) and not value):
             return None
         return shape(value)
 

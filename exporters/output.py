@@ -1,4 +1,4 @@
-"""Writing outputs safely: byte counting and checksums, CSV cells, text streams."""
+"""Writing outputs safely: byte counting and checksums, CSV cells, XML text, text streams."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
-from exporters.rules import clean_text
+from exporters.rules import NOT_XML, clean_text
 from exporters.values import as_text, is_empty
 
 # a spreadsheet reads a cell starting with one of these as a formula
@@ -40,6 +40,25 @@ class CountingStream(io.RawIOBase):
     @property
     def checksum(self) -> str:
         return self.sha256.hexdigest()
+
+
+def xml_text(text: str) -> str:
+    """Escape text for XML content exactly as lxml writes it (`&#13;` keeps a CR).
+
+    Like lxml, refuses text XML cannot carry (control characters, U+FFFE, U+FFFF).
+    """
+    if not text.isprintable() and NOT_XML.search(text) is not None:
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
+                         f"no NULL bytes or control characters, got {text[:80]!r}")
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def safe_cell(value: Any) -> str:

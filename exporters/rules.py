@@ -68,19 +68,20 @@ def short(value: Any, limit: int = 200) -> Any:
 
 def clean_text(text: str) -> str:
     """Drop characters no XML document may hold."""
-    return NOT_XML.sub("", text)
+    # every character NOT_XML matches is unprintable: printable text needs no search
+    return text if text.isprintable() else NOT_XML.sub("", text)
 
 
 def render(field: Field, value: Any) -> Any:
     """Shape a mapped value for `field`: text becomes clean text, lists stay lists."""
-    if value is None or value == "" or value == [] or value == ():
+    if is_empty(value):
         return None
     return RENDERERS[field.kind](value)
 
 
 def _text(value: Any) -> str | None:
     text = value if type(value) is str else as_text(value)
-    return NOT_XML.sub("", text).strip() or None
+    return clean_text(text).strip() or None
 
 
 def _items(value: Any) -> list[Any]:
@@ -89,7 +90,7 @@ def _items(value: Any) -> list[Any]:
 
 
 def _text_list(value: Any) -> list[str] | None:
-    return [NOT_XML.sub("", as_text(item)) for item in _items(value)] or None
+    return [clean_text(as_text(item)) for item in _items(value)] or None
 
 
 def _one_image(value: Any) -> Image | None:
@@ -148,7 +149,29 @@ def checker_for(field: Field) -> Checker | None:
             return ()
 
         return scalar_text
-    return lambda value: check(field, value)
+    return _field_checker(field)
+
+
+def _field_checker(field: Field) -> Checker:
+    """`check` for one field, with what depends on the field alone worked out once."""
+    kind_check = CHECKS.get(field.kind)
+    max_items = field.max_items
+    per_item = (field.max_length is not None or field.enum is not None
+                or field.min_image is not None)
+
+    def checked(value: Any) -> list[Problem] | tuple[()]:
+        if is_empty(value):
+            return check(field, value)
+        problems = kind_check(field, value) if kind_check is not None else []
+        if max_items is not None and isinstance(value, list) and len(value) > max_items:
+            problems.append(Problem(field.name, "max_items",
+                                    f"{len(value)} values, at most {max_items}", value))
+        if per_item:
+            for item in value if isinstance(value, list) else (value,):
+                problems.extend(_item_checks(field, item))
+        return problems
+
+    return checked
 
 
 def check(field: Field, value: Any) -> list[Problem]:

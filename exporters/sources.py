@@ -24,6 +24,8 @@ Source = Callable[[ResolvedProduct], Any]
 Builder = Callable[[Any, dict[str, Any], ExportContext, str], Source]
 SOURCES: dict[str, Builder] = {}
 SPACES = re.compile(r"\s+")
+# distinct category placements whose derived values a source keeps
+PLACEMENT_CACHE = 10_000
 
 
 def source(key: str) -> Callable[[Builder], Builder]:
@@ -74,7 +76,12 @@ def typed_reader(info: AttributeInfo, spec: dict[str, Any], ctx: ExportContext,
         return lambda data: Decimal(str(data))
     if kind in ("pim_catalog_simpleselect", "pim_catalog_multiselect"):
         return _option_reader(info, spec, ctx, locales)
-    return lambda data: data
+    return same
+
+
+def same(data: Any) -> Any:
+    """The typed reader of attributes whose stored data is already the value."""
+    return data
 
 
 def _price(data: list[dict[str, str]], currency: str) -> Price | None:
@@ -87,11 +94,22 @@ def _price(data: list[dict[str, str]], currency: str) -> Price | None:
 def _option_reader(info: AttributeInfo, spec: dict[str, Any], ctx: ExportContext,
                    locales: list[str]) -> Callable[[Any], Any]:
     if spec.get("label", True) is False:
-        return lambda data: data
+        return same
     code = info.code
+    # the label of each option code, looked up once per reader (options are few)
+    labels: dict[str, str] = {}
+
+    def label(option: Any) -> str:
+        if type(option) is not str:
+            return ctx.option_label(code, option, locales)
+        found = labels.get(option)
+        if found is None:
+            found = labels[option] = ctx.option_label(code, option, locales)
+        return found
+
     if info.type == "pim_catalog_multiselect":
-        return lambda data: [ctx.option_label(code, item, locales) for item in data]
-    return lambda data: ctx.option_label(code, data, locales)
+        return lambda data: [label(item) for item in data]
+    return label
 
 
 def attribute_reader(code: str, spec: dict[str, Any], ctx: ExportContext) -> Source:
@@ -102,13 +120,41 @@ def attribute_reader(code: str, spec: dict[str, Any], ctx: ExportContext) -> Sou
     locales = locales_of(spec, ctx)
     scope = (spec.get("scope") or ctx.channel) if info.scopable else None
     read = typed_reader(info, spec, ctx, locales)
+    if info.localizable:
+        return _localized_reader(code, locales, scope, read)
 
+    # `pick` inlined: this runs for every attribute field of every product
     def value(product: ResolvedProduct) -> Any:
         entries = product.values.get(code)
-        if not entries:
-            return None
-        data = pick(entries, info, locales, scope)
-        return None if data is None else read(data)
+        if entries:
+            for entry in entries:
+                if entry["locale"] is None and entry["scope"] == scope:
+                    data = entry["data"]
+                    return None if data is None else read(data)
+        return None
+
+    def untyped(product: ResolvedProduct) -> Any:
+        entries = product.values.get(code)
+        if entries:
+            for entry in entries:
+                if entry["locale"] is None and entry["scope"] == scope:
+                    return entry["data"]
+        return None
+
+    return untyped if read is same else value
+
+
+def _localized_reader(code: str, locales: list[str], scope: str | None,
+                      read: Callable[[Any], Any]) -> Source:
+    def value(product: ResolvedProduct) -> Any:
+        entries = product.values.get(code)
+        if entries:
+            for locale in locales:
+                for entry in entries:
+                    if entry["locale"] == locale and entry["scope"] == scope:
+                        data = entry["data"]
+                        return None if data is None else read(data)
+        return None
 
     return value
 
@@ -188,7 +234,13 @@ def _template(argument: Any, spec: dict[str, Any], ctx: ExportContext, target: s
                 text = as_text(reader(product))
                 filled = filled or bool(text)
                 texts.append(text)
-        return SPACES.sub(" ", "".join(texts)).strip() if filled else None
+        if not filled:
+            return None
+        text = "".join(texts)
+        # printable text without double spaces has no run of spaces to collapse
+        if not text.isprintable() or "  " in text:
+            text = SPACES.sub(" ", text)
+        return text.strip()
 
     return render
 
@@ -213,14 +265,30 @@ def _taxonomy(argument: Any, spec: dict[str, Any], ctx: ExportContext, target: s
     if unknown:
         raise MappingError(f"taxonomy table names unknown categories: {', '.join(unknown)}")
 
-    def lookup(product: ResolvedProduct) -> str | None:
-        for code in sorted(product.categories, key=lambda c: -_depth(ctx, c)):
+    def lookup(categories: tuple[str, ...]) -> str | None:
+        for code in sorted(categories, key=lambda c: -_depth(ctx, c)):
             for step in reversed(ctx.category_path(code) or [code]):
                 if step in table:
                     return str(table[step])
         return None
 
-    return lookup
+    return _by_categories(lookup)
+
+
+def _by_categories(compute: Callable[[tuple[str, ...]], Any]) -> Source:
+    """A source depending on a product's categories alone, worked out once per placement."""
+    known: dict[tuple[str, ...], Any] = {}
+
+    def value(product: ResolvedProduct) -> Any:
+        categories = product.categories
+        if categories in known:
+            return known[categories]
+        if len(known) >= PLACEMENT_CACHE:
+            known.clear()
+        found = known[categories] = compute(categories)
+        return found
+
+    return value
 
 
 def _depth(ctx: ExportContext, code: str) -> int:
@@ -235,13 +303,13 @@ def _category_path(argument: Any, spec: dict[str, Any], ctx: ExportContext, targ
     separator = argument if isinstance(argument, str) else " > "
     locales = locales_of(spec, ctx)
 
-    def path(product: ResolvedProduct) -> str | None:
-        deepest = ctx.deepest_category(product)
+    def path(categories: tuple[str, ...]) -> str | None:
+        deepest = ctx.deepest_of(categories)
         if deepest is None:
             return None
         return separator.join(ctx.category_label(c, locales) for c in ctx.category_path(deepest))
 
-    return path
+    return _by_categories(path)
 
 
 def _check_preset(preset: Any) -> None:

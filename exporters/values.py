@@ -49,9 +49,18 @@ def plain_number(number: Decimal) -> str:
     return text
 
 
+# the types whose empty values count as no value (a tuple: faster to test than a union)
+SIZED = (str, list, tuple)
+
+
 def is_empty(value: Any) -> bool:
-    """Tell whether a mapped value counts as no value."""
-    return value is None or value == "" or value == [] or value == ()
+    """Tell whether a mapped value counts as no value: None, "", [] or ()."""
+    # no comparison with "", [] and (): it would call the __eq__ of prices and measures
+    if value is None:
+        return True
+    if isinstance(value, SIZED):
+        return not value
+    return False
 
 
 def as_text(value: Any) -> str:
