@@ -95,7 +95,8 @@ class Product(Base):
     parent: Mapped[ProductModel | None] = relationship(lazy="joined")
     categories: Mapped[list[Category]] = relationship(secondary=product_categories)
     completeness: Mapped[list[Completeness]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(Completeness.channel_id, Completeness.locale)",
     )
     unique_values: Mapped[list[UniqueValue]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
