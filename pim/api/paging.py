@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +105,8 @@ SLOT = "\ue000"
 QUOTED_SLOT = quote(SLOT)
 # what werkzeug's default converter leaves unquoted in a path segment
 SEGMENT_SAFE = "!$&'()*+,/:;=@"
+# values made only of characters `quote` keeps as they are (most identifiers) skip it
+UNQUOTED = re.compile(f"[A-Za-z0-9_.~{re.escape(SEGMENT_SAFE)}-]*")
 
 
 def item_link(endpoint: str, key: str, value: str) -> dict[str, Any]:
@@ -117,4 +120,5 @@ def item_link(endpoint: str, key: str, value: str) -> dict[str, Any]:
     if parts is None:
         template = url_for(endpoint, _external=True, **{key: SLOT})
         parts = templates[endpoint] = template.split(QUOTED_SLOT, 1)
-    return {"self": {"href": f"{parts[0]}{quote(value, safe=SEGMENT_SAFE)}{parts[1]}"}}
+    segment = value if UNQUOTED.fullmatch(value) else quote(value, safe=SEGMENT_SAFE)
+    return {"self": {"href": f"{parts[0]}{segment}{parts[1]}"}}

@@ -1,10 +1,11 @@
 """Products as the API answers them, read in two statements without building ORM objects.
 
 A document has the shape of `products.dump_product` (values merged over the parent models,
-the product's own categories, sorted). One statement reads the products with their family
-and parent models, a second their categories, whatever the number of products: loading
-ORM objects costs a statement per relationship and per grandparent model, and building
-the objects costs more than the reading. Values arrive as JSON text decoded by orjson.
+the product's own categories, sorted). One statement reads the products with their family,
+parent models and category codes, whatever the number of products: loading ORM objects
+costs a statement per relationship and per grandparent model, and building the objects
+costs more than the reading. Values arrive as JSON text decoded by orjson, category codes
+as a JSON array aggregated by the database.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Select, Text, bindparam, cast, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from pim.catalog.models import Category, Family, Product, ProductModel, product_categories
 from pim.errors import NotFound
@@ -56,6 +59,28 @@ def product_document(session: Session, identifier: str) -> ProductDocument:
     return _documents(session, rows)[0]
 
 
+class json_array_agg(FunctionElement):  # noqa: N801 (named as SQL functions are)
+    """Aggregate a column into a JSON array as text: NULL or "[]" when there is no row."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(json_array_agg, "sqlite")
+def _sqlite_json_array_agg(element: json_array_agg, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_agg, "postgresql")
+def _postgresql_json_array_agg(element: json_array_agg, compiler: Any, **kw: Any) -> str:
+    return f"CAST(json_agg({compiler.process(element.clauses, **kw)}) AS TEXT)"
+
+
+@compiles(json_array_agg)
+def _other_json_array_agg(element: json_array_agg, compiler: Any, **kw: Any) -> str:
+    raise NotImplementedError(f"no JSON array aggregate for {compiler.dialect.name}")
+
+
 @functools.cache
 def _products_statement(key: str) -> Select:
     products, families = Product.__table__, Family.__table__
@@ -69,6 +94,7 @@ def _products_statement(key: str) -> Select:
                products.c.status, families.c.code.label("family"),
                parent.c.code.label("parent"), products.c.created, products.c.updated,
                products.c.version, _text(products.c["values"], "own"),
+               _categories_column(products.c.id),
                products.c.parent_id, _text(parent.c["values"], "parent_values"),
                parent.c.parent_id.label("grand_id"), _text(grand.c["values"], "grand_values"),
                grand.c.parent_id.label("beyond_id"))
@@ -79,12 +105,14 @@ def _products_statement(key: str) -> Select:
     )
 
 
-@functools.cache
-def _categories_statement() -> Select:
+def _categories_column(product_id: Any) -> Any:
+    """The codes of a product's categories as a JSON array (a correlated subquery)."""
     categories = Category.__table__
-    return (select(product_categories.c.product_id, categories.c.code)
-            .join(categories, categories.c.id == product_categories.c.category_id)
-            .where(product_categories.c.product_id.in_(bindparam("ids", expanding=True))))
+    return (select(json_array_agg(categories.c.code))
+            .select_from(product_categories.join(
+                categories, categories.c.id == product_categories.c.category_id))
+            .where(product_categories.c.product_id == product_id)
+            .scalar_subquery().label("categories"))
 
 
 @functools.cache
@@ -107,15 +135,14 @@ def decode(text: str | None) -> dict[str, Any]:
 
 
 def _documents(session: Session, rows: list[Any]) -> list[ProductDocument]:
-    categories = _categories(session, [row[0] for row in rows])
     models: dict[int, dict[str, Any]] = {}
     documents = []
     # rows unpacked by position: attribute access on result rows costs more than the rest
     for row in rows:
         (id_, uuid, identifier, enabled, status, family, parent, created, updated, version,
-         own) = row[:11]
+         own, categories) = row[:12]
         values = decode(own)
-        for model_values in _inherited(session, row[11:], models):
+        for model_values in _inherited(session, row[12:], models):
             for code, entries in model_values.items():
                 values.setdefault(code, entries)
         documents.append(ProductDocument(id_, identifier, uuid, version, {
@@ -124,7 +151,7 @@ def _documents(session: Session, rows: list[Any]) -> list[ProductDocument]:
             "enabled": enabled,
             "status": status,
             "family": family,
-            "categories": sorted(categories.get(id_, ())),
+            "categories": sorted(orjson.loads(categories)) if categories else [],
             "groups": [],
             "parent": parent,
             "values": dict(sorted(values.items())),
@@ -154,13 +181,6 @@ def _inherited(session: Session, lineage: Any, models: dict[int, dict[str, Any]]
         # family variants have two levels at most, so models never sit deeper; read on anyway
         beyond, text = session.execute(_model_statement(), {"id": beyond}).one()
         yield decode(text)
-
-
-def _categories(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for product_id, code in session.execute(_categories_statement(), {"ids": ids}):
-        found.setdefault(product_id, []).append(code)
-    return found
 
 
 def _time(value: Any) -> str | None:
