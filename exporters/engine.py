@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Protocol
 import orjson
 from sqlalchemy.orm import Session
 
+from exporters.collector import young_collections
 from exporters.context import ExportContext, ImageSource, build_context
 from exporters.filters import ChannelFilter, channel_filter
 from exporters.mapping import Mapped, Mapper
@@ -135,14 +136,16 @@ def run_export(session: Session, export: Export, out: BinaryIO, *, delta: Baseli
     writer = export.exporter.open(stream, delta=delta is not None)
     seen: set[int] = set()
     hashed = delta is not None or _hears_records(observer)
-    for batch in _chunks(stream_products(session, query), PREPARE_BATCH):
-        live = delta.hashes([p.id for p in batch]) if delta is not None else {}
-        export.mapper.prepare(batch)
-        for product in batch:
-            _one(export, product, writer, live, delta is not None, hashed, stats, observer,
-                 seen)
-        if progress is not None:
-            progress(stats.considered, total)
+    with young_collections() as batch_done:
+        for batch in _chunks(stream_products(session, query), PREPARE_BATCH):
+            live = delta.hashes([p.id for p in batch]) if delta is not None else {}
+            export.mapper.prepare(batch)
+            for product in batch:
+                _one(export, product, writer, live, delta is not None, hashed, stats,
+                     observer, seen)
+            if progress is not None:
+                progress(stats.considered, total)
+            batch_done()
     _removals(export, writer, delta, seen, stats, observer)
     writer.close()
     stream.flush()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from exporters import sources
 from exporters.context import ExportContext
 from exporters.errors import MappingError
-from exporters.rules import RENDERERS, Checker, Field, Problem, checker_for
+from exporters.rules import RENDERERS, Checker, Field, Problem, as_is, checker_for, text_value
 from exporters.transforms import Transform, build_transform
 from exporters.values import SIZED, is_empty
 from pim.catalog.reading import ResolvedProduct
@@ -59,8 +59,16 @@ def _producer(read: sources.Source, transforms: list[Transform],
             return None
         return shape(value)
 
-    if transforms:
-        return produce
+    def text(product: ResolvedProduct) -> Any:
+        # text_value renders every empty value as None itself
+        value = read(product)
+        return None if value is None else text_value(value)
+
+    def plain(product: ResolvedProduct) -> Any:
+        value = read(product)
+        if value is None or (isinstance(value, SIZED) and not value):
+            return None
+        return value
 
     def untransformed(product: ResolvedProduct) -> Any:
         value = read(product)
@@ -68,7 +76,11 @@ def _producer(read: sources.Source, transforms: list[Transform],
             return None
         return shape(value)
 
-    return untransformed
+    if transforms:
+        return produce
+    if shape is text_value:
+        return text
+    return plain if shape is as_is else untransformed
 
 
 @dataclass

@@ -79,9 +79,17 @@ def render(field: Field, value: Any) -> Any:
     return RENDERERS[field.kind](value)
 
 
-def _text(value: Any) -> str | None:
+def text_value(value: Any) -> str | None:
+    """A value as clean, stripped text; None when nothing is left (renders text kinds)."""
     text = value if type(value) is str else as_text(value)
-    return clean_text(text).strip() or None
+    if not text.isprintable():  # clean_text inlined
+        text = NOT_XML.sub("", text)
+    return text.strip() or None
+
+
+def as_is(value: Any) -> Any:
+    """A value that needs no shaping (prices, measures, yes/no)."""
+    return value
 
 
 def _items(value: Any) -> list[Any]:
@@ -94,6 +102,8 @@ def _text_list(value: Any) -> list[str] | None:
 
 
 def _one_image(value: Any) -> Image | None:
+    if type(value) is str:  # a URL from a template or an attribute
+        return _image(value) if value else None
     images = _items(value)
     return _image(images[0]) if images else None
 
@@ -120,8 +130,8 @@ def _to_number(value: Any, kind: str = "number") -> Any:
 
 
 RENDERERS = {
-    "text": _text, "url": _text, "enum": _text, "gtin": _text, "date": _text,
-    "datetime": _text, "price": lambda v: v, "measure": lambda v: v, "bool": lambda v: v,
+    "text": text_value, "url": text_value, "enum": text_value, "gtin": text_value,
+    "date": text_value, "datetime": text_value, "price": as_is, "measure": as_is, "bool": as_is,
     "integer": lambda v: _to_number(v, "integer"), "number": _to_number, "list": _text_list,
     "image": _one_image, "images": _image_list,
 }

@@ -84,11 +84,35 @@ def _text_argument(name: str, argument: Any) -> str:
     return argument
 
 
+# Markup an HTML parser reads as its text with the tags taken out: tags of these elements
+# without attributes, no entity, comment or stray "<", no character a parser replaces
+SIMPLE_ELEMENTS = ("p", "br", "b", "i", "em", "strong", "u", "span", "div", "ul", "ol", "li",
+                   "h1", "h2", "h3", "h4", "h5", "h6", "small", "sub", "sup")
+SIMPLE_TAG = re.compile(rf"</?(?:{'|'.join(SIMPLE_ELEMENTS)})[ \t\n\r]*/?>",
+                        re.IGNORECASE | re.ASCII)
+FROM_LESS_THAN = re.compile(r"<[^<>]*>?")
+PARSER_CHANGES = re.compile("[&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def plain_text(text: str) -> str:
     """Strip HTML, decode every entity and collapse spaces: text a channel shows as is."""
     if "<" in text or "&" in text:
-        text = html.unescape(nh3.clean(text, tags=set()))
+        simple = _without_simple_tags(text)
+        text = simple if simple is not None else html.unescape(nh3.clean(text, tags=set()))
     return " ".join(text.split())
+
+
+def _without_simple_tags(text: str) -> str | None:
+    """The text of simple markup (see SIMPLE_TAG), else None: the HTML parser must read it.
+
+    Several times faster than the parser on the short descriptions most catalogs hold.
+    """
+    if "&" in text or (not text.isprintable() and PARSER_CHANGES.search(text) is not None):
+        return None
+    pieces = FROM_LESS_THAN.findall(text)
+    if not all(SIMPLE_TAG.fullmatch(piece) for piece in pieces):
+        return None
+    return FROM_LESS_THAN.sub("", text)
 
 
 @transform("strip_html")

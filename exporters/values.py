@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+CENTS = Decimal("0.01")
+
 
 @dataclass(frozen=True, slots=True)
 class Price:
@@ -15,7 +17,7 @@ class Price:
     currency: str
 
     def text(self) -> str:
-        return f"{self.amount.quantize(Decimal('0.01'))} {self.currency}"
+        return f"{self.amount.quantize(CENTS)} {self.currency}"
 
 
 @dataclass(frozen=True, slots=True)
