@@ -8,7 +8,9 @@ A delta says new and changed products with mode "update" and removed ones with "
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, BinaryIO
 
 from lxml import etree
@@ -84,16 +86,21 @@ class BMEcatCatalog(Exporter):
         wanted = settings.get("features") or DEFAULT_FEATURES
         self.features = [code for code in wanted if code in ctx.attributes]
 
-    def finish(self, record: dict[str, Any], product: ResolvedProduct) -> list[Problem]:
-        """Collect the product's features from the channel's feature attributes."""
+    @cached_property
+    def feature_readers(self) -> list[tuple[str, Callable[[ResolvedProduct], Any]]]:
+        """Each feature attribute's label and reader, compiled once per export."""
         from exporters.sources import attribute_reader
 
+        return [(self.ctx.attribute_label(code, [self.ctx.locale]),
+                 attribute_reader(code, {}, self.ctx)) for code in self.features]
+
+    def finish(self, record: dict[str, Any], product: ResolvedProduct) -> list[Problem]:
+        """Collect the product's features from the channel's feature attributes."""
         features = []
-        for code in self.features:
-            value = attribute_reader(code, {}, self.ctx)(product)
+        for name, read in self.feature_readers:
+            value = read(product)
             if value is None or value == [] or value == "":
                 continue
-            name = self.ctx.attribute_label(code, [self.ctx.locale])
             features.append(_feature(name, value))
         if features:
             record["features"] = features

@@ -208,20 +208,17 @@ class GoogleXml:
     def write(self, record: dict[str, Any], product: ResolvedProduct, new: bool = False
               ) -> None:
         """Write one `<item>`; repeated fields become repeated elements."""
-        elements, texts = [], []
+        parts = ["<item>"]
         for name, opening, closing in ELEMENTS:
             value = record.get(name)
             if value is None:
                 continue
             for one in value if isinstance(value, list) else (value,):
-                elements.append((opening, closing))
-                texts.append(one if type(one) is str else feed_text(name, one))
-        if not _plain_xml("".join(texts)):
-            texts = [xml_text(text) for text in texts]
-        self._pending.append("<item>" + "".join(
-            [opening + text + closing for (opening, closing), text in zip(elements, texts,
-                                                                          strict=True)])
-            + "</item>")
+                parts.append(opening)
+                parts.append(xml_text(one if type(one) is str else feed_text(name, one)))
+                parts.append(closing)
+        parts.append("</item>")
+        self._pending.append("".join(parts))
         if len(self._pending) >= self.FLUSH_ITEMS:
             self._flush()
 
@@ -236,11 +233,6 @@ class GoogleXml:
     def _flush(self) -> None:
         self._stream.write("".join(self._pending).encode("utf-8"))
         self._pending.clear()
-
-
-def _plain_xml(text: str) -> bool:
-    """Tell whether text goes into XML as it is: printable, nothing to escape."""
-    return text.isprintable() and not ("&" in text or "<" in text or ">" in text)
 
 
 class GoogleTsv:

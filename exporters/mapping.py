@@ -17,7 +17,7 @@ from exporters.context import ExportContext
 from exporters.errors import MappingError
 from exporters.rules import RENDERERS, Checker, Field, Problem, as_is, checker_for, text_value
 from exporters.transforms import Transform, build_transform
-from exporters.values import SIZED, is_empty
+from exporters.values import SIZED
 from pim.catalog.reading import ResolvedProduct
 from pim.errors import FieldError, ValidationError
 
@@ -242,6 +242,8 @@ def _with_fallback(first: sources.Source, other: sources.Source
                    ) -> Callable[[ResolvedProduct], Any]:
     def read(product: ResolvedProduct) -> Any:
         value = first(product)
-        return other(product) if is_empty(value) else value
+        if value is None or (isinstance(value, SIZED) and not value):  # is_empty inlined
+            return other(product)
+        return value
 
     return read

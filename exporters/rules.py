@@ -114,7 +114,9 @@ def _image_list(value: Any) -> list[Image] | None:
 
 def _image(item: Any) -> Image:
     """An image as mapped, or a URL given by a template or a URL attribute."""
-    return item if isinstance(item, Image) else Image(clean_text(as_text(item)).strip())
+    if isinstance(item, Image):
+        return item
+    return Image(clean_text(item if type(item) is str else as_text(item)).strip())
 
 
 def _to_number(value: Any, kind: str = "number") -> Any:

@@ -299,6 +299,8 @@ def _availability(argument: Any) -> Transform:
             return value
         if isinstance(value, bool):
             return argument["in"] if value else argument["out"]
+        if type(value) is int:  # a stock figure: no need to go through Decimal
+            return argument["in"] if value > 0 else argument["out"]
         try:
             return argument["in"] if Decimal(as_text(value)) > 0 else argument["out"]
         except ArithmeticError:
