@@ -3,6 +3,7 @@ bar, read the report, download the refused rows, revert the whole import."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -21,7 +22,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from pim import get_session
-from pim.auth.roles import WRITE_CONTENT
+from pim.auth.roles import MANAGE_STRUCTURE, WRITE_CONTENT
 from pim.errors import PrismError
 from pim.imports.jobs import start_import
 from pim.imports.profiles import list_profiles
@@ -29,13 +30,20 @@ from pim.imports.report import failed_files, failed_rows_csv, get_import, import
 from pim.imports.report import list_imports as recent_imports
 from pim.imports.runs import revert_import
 from pim.imports.sources import ImportOptions
+from pim.imports.structure_rights import needs_structure_rights, wrote_structure
 from pim.jobs import get_job, stale_after
 from pim.web.import_preview import preview_import, stage_upload, staged_file
+from pim.web.security import can
 
 bp = Blueprint("imports_ui", __name__, url_prefix="/imports")
 bp.prism_action = WRITE_CONTENT  # type: ignore[attr-defined]
 ISSUES_PAGE = 100
 FORMATS = {"": "detect", "akeneo": "Akeneo CSV", "xlsx": "Akeneo XLSX", "shopify": "Shopify CSV"}
+STRUCTURE_REFUSED = ("This import may change the catalog's structure (attributes, options, "
+                     "families, categories, channels): only an administrator may run it. "
+                     "Nothing was imported.")
+REVERT_REFUSED = ("This import changed the catalog's structure: only an administrator may "
+                  "revert it. Nothing was changed.")
 
 
 def _formats() -> dict[str, str]:
@@ -96,6 +104,10 @@ def start(token: str) -> Response:
     if path is None:
         abort(404)
     options = options_from(request.form)
+    if not can(MANAGE_STRUCTURE) and needs_structure_rights(get_session(), path, options):
+        flash(STRUCTURE_REFUSED, "error")
+        return redirect(url_for("imports_ui.preview", token=token,
+                                name=request.form.get("name") or path.name))
     get_session().commit()  # end this request's transaction before the job writes
     record = start_import(current_app._get_current_object(), path, options,
                          created_by=current_user.username,
@@ -135,6 +147,9 @@ def again(import_id: str) -> Response:
     record = get_import(db, import_id)
     options = options_from(request.form)
     source, name = record.source, record.source_name
+    if not can(MANAGE_STRUCTURE) and needs_structure_rights(db, Path(source), options):
+        flash(STRUCTURE_REFUSED, "error")
+        return redirect(url_for("imports_ui.show", import_id=import_id))
     db.commit()
     again = start_import(current_app._get_current_object(), source, options,
                          created_by=current_user.username, source_name=name)
@@ -154,6 +169,9 @@ def failed_rows(import_id: str) -> Response:
 def revert(import_id: str) -> Response:
     """Undo everything the import wrote, as one new changeset."""
     db = get_session()
+    if not can(MANAGE_STRUCTURE) and wrote_structure(get_import(db, import_id)):
+        flash(REVERT_REFUSED, "error")
+        return redirect(url_for("imports_ui.show", import_id=import_id))
     try:
         report = revert_import(db, import_id, author=current_user.username)
     except PrismError as exc:

@@ -109,3 +109,34 @@ def test_staged_token_cannot_walk_the_disk(catalog, editor):
 
 def test_viewers_cannot_import(catalog, viewer):
     assert viewer.get("/imports").status_code == 403
+
+
+SHOPIFY = (b"Handle,Title,Variant SKU,Variant Price,Status\r\n"
+           b"cap,Cap,CAP-1,15,active\r\n")
+
+
+def test_an_editor_cannot_run_an_import_that_changes_the_structure(catalog, editor, admin):
+    """A Shopify file creates its attributes and family: the same rights as in the API."""
+    token = token_of(upload(editor, SHOPIFY, "shop.csv", currency="EUR", locale="en_US"))
+    refused = editor.post(f"/imports/staged/{token}", data={
+        "name": "shop.csv", "mode": "partial", "currency": "EUR", "locale": "en_US"},
+        follow_redirects=True)
+    assert "only an administrator may run it" in refused.get_data(as_text=True)
+    catalog.expire_all()
+    try:
+        s.get_product(catalog, "CAP-1")
+        raise AssertionError("the refused import wrote a product")
+    except NotFound:
+        pass
+    token = token_of(upload(admin, SHOPIFY, "shop.csv", currency="EUR", locale="en_US"))
+    done = admin.post(f"/imports/staged/{token}", data={
+        "name": "shop.csv", "mode": "partial", "currency": "EUR", "locale": "en_US"})
+    import_id = done.headers["Location"].rsplit("/", 1)[1]
+    page = admin.get(done.headers["Location"]).get_data(as_text=True)
+    assert "data-import-status>succeeded" in page, page
+    catalog.expire_all()
+    assert s.get_product(catalog, "CAP-1")
+    reverted = editor.post(f"/imports/{import_id}/revert", follow_redirects=True)
+    assert "only an administrator may revert it" in reverted.get_data(as_text=True)
+    catalog.expire_all()
+    assert s.get_product(catalog, "CAP-1")
