@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from exporters import sources
+from exporters.compiled import CompiledField, Fallback, compile_record, described
 from exporters.context import ExportContext
 from exporters.errors import MappingError
 from exporters.rules import RENDERERS, Checker, Field, Problem, as_is, checker_for, text_value
@@ -114,9 +115,11 @@ class Mapper:
         self.fields: list[FieldMapping] = []
         self.image_attributes: set[str] = set()
         self._compile(channel_overrides(ctx.settings))
-        # the fields as plain tuples: `map` runs over them for every product of a feed
-        self._plan = tuple((m.field.name, m.value, m.field.required, m.checker)
-                           for m in self.fields)
+        # every field's steps written out in one function: `map` runs it for every product
+        self._record_of = compile_record(
+            [CompiledField(m.field, m.read, tuple(m.transforms), RENDERERS[m.field.kind],
+                           m.checker) for m in self.fields],
+            exporter.finish)
 
     def _compile(self, overrides: dict[str, Any]) -> None:
         known = {f.name for f in self.exporter.fields}
@@ -195,31 +198,11 @@ class Mapper:
 
     def map(self, product: ResolvedProduct, *, keep_raw: bool = False) -> Mapped:
         """Build and check the record of `product`."""
-        record: dict[str, Any] = {}
-        problems: list[Problem] = []
-        raw: dict[str, Any] = {}
-        if keep_raw:
-            raw = {m.field.name: _safe_raw(m, product) for m in self.fields}
-        for name, produce, required, checker in self._plan:
-            try:
-                value = produce(product)
-            except (ValueError, ArithmeticError, KeyError, TypeError) as exc:
-                problems.append(Problem(name, "mapping", f"cannot map {name}: {exc}"))
-                continue
-            if value is None:
-                if required:
-                    problems.append(Problem(name, "required", f"{name} is required"))
-                continue
-            record[name] = value
-            if checker is not None:
-                found = checker(value)
-                if found:
-                    problems.extend(found)
-        try:
-            problems.extend(self.exporter.finish(record, product))
-        except (ValueError, ArithmeticError, KeyError, TypeError) as exc:
-            problems.append(Problem("record", "mapping", f"cannot complete the record: {exc}"))
-        return Mapped(record, problems, raw)
+        record, problems = self._record_of(product)
+        if not keep_raw:
+            return Mapped(record, problems)
+        return Mapped(record, problems, {m.field.name: _safe_raw(m, product)
+                                         for m in self.fields})
 
 
 def _safe_raw(mapping: FieldMapping, product: ResolvedProduct) -> Any:
@@ -246,4 +229,4 @@ def _with_fallback(first: sources.Source, other: sources.Source
             return other(product)
         return value
 
-    return read
+    return described(read, Fallback(first, other))

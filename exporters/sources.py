@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from exporters.compiled import AttributeRead, FixedValue, PropertyRead, described
 from exporters.context import AttributeInfo, ExportContext
 from exporters.errors import MappingError
 from exporters.values import Measure, Price, as_text, is_empty
@@ -121,7 +122,9 @@ def attribute_reader(code: str, spec: dict[str, Any], ctx: ExportContext) -> Sou
     scope = (spec.get("scope") or ctx.channel) if info.scopable else None
     read = typed_reader(info, spec, ctx, locales)
     if info.localizable:
-        return _localized_reader(code, locales, scope, read)
+        return described(_localized_reader(code, locales, scope, read),
+                         AttributeRead(code, tuple(locales), scope,
+                                       None if read is same else read))
 
     # `pick` inlined: this runs for every attribute field of every product
     def value(product: ResolvedProduct) -> Any:
@@ -141,7 +144,9 @@ def attribute_reader(code: str, spec: dict[str, Any], ctx: ExportContext) -> Sou
                     return entry["data"]
         return None
 
-    return untyped if read is same else value
+    if read is same:
+        return described(untyped, AttributeRead(code, None, scope, None))
+    return described(value, AttributeRead(code, None, scope, read))
 
 
 def _localized_reader(code: str, locales: list[str], scope: str | None,
@@ -179,6 +184,10 @@ PROPERTIES: dict[str, Callable[[ResolvedProduct, ExportContext, list[str]], Any]
     "product_url": lambda p, ctx, loc: product_url(p, ctx),
 }
 DEFAULT_PRODUCT_URL = "{public_url}/products/{identifier}"
+# properties that are an attribute of the resolved product as it is
+PLAIN_PROPERTIES = {"identifier": "identifier", "uuid": "uuid", "family": "family",
+                    "parent": "parent", "item_group": "root", "enabled": "enabled",
+                    "status": "status"}
 
 
 def product_url(product: ResolvedProduct, ctx: ExportContext) -> str:
@@ -200,14 +209,24 @@ def _property(argument: Any, spec: dict[str, Any], ctx: ExportContext, target: s
         known = ", ".join(sorted(PROPERTIES))
         raise MappingError(f"unknown property {argument!r} (known: {known})")
     locales = locales_of(spec, ctx)
-    return lambda product: getter(product, ctx, locales)
+
+    def read(product: ResolvedProduct) -> Any:
+        return getter(product, ctx, locales)
+
+    if argument in PLAIN_PROPERTIES:
+        return described(read, PropertyRead(PLAIN_PROPERTIES[argument]))
+    return read
 
 
 @source("value")
 def _value(argument: Any, spec: dict[str, Any], ctx: ExportContext, target: str) -> Source:
     if not isinstance(argument, str | int | bool):
         raise MappingError("value is a fixed text, number or yes/no")
-    return lambda product: argument
+
+    def fixed(product: ResolvedProduct) -> Any:
+        return argument
+
+    return described(fixed, FixedValue(argument))
 
 
 @source("template")

@@ -1,0 +1,254 @@
+"""A mapper's fields compiled into one Python function per export.
+
+`Mapper.map` used to run a loop over its fields and call, for each one, a producer that
+called a source, its transforms and a shaping function. Those calls cost more than the
+work they do on most fields. `compile_record` writes the same steps out as the body of one
+function (attribute reads, empty tests, text shaping and the cheap checks inline), builds
+it once per export, and leaves the rest to the very functions the loop called, so the
+record and its problems are those the loop gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from exporters.rules import DATETIME, NOT_XML, URL, Field, Problem, as_is, text_value
+from exporters.values import SIZED, Image, Measure, Price, as_text
+
+# what a failing source or transform may raise: the field is reported, the feed goes on
+MAPPING_ERRORS = (ValueError, ArithmeticError, KeyError, TypeError)
+EMPTY = "v is None or (isinstance(v, SIZED) and not v)"
+
+RecordFunction = Callable[[Any], tuple[dict[str, Any], list[Problem]]]
+
+
+@dataclass(frozen=True)
+class CompiledField:
+    """What the generated code needs of one field (see exporters.mapping.FieldMapping)."""
+
+    field: Field
+    read: Callable[[Any], Any]
+    transforms: tuple[Callable[[Any], Any], ...]
+    shape: Callable[[Any], Any]
+    checker: Callable[[Any], Any] | None
+
+
+class _Writer:
+    """Lines of generated code and the objects they name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {
+            "Problem": Problem, "SIZED": SIZED, "NOT_XML": NOT_XML, "as_text": as_text,
+            "MAPPING_ERRORS": MAPPING_ERRORS}
+
+    def name(self, value: Any, hint: str) -> str:
+        """A name in the generated module bound to `value`."""
+        name = f"{hint}_{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def line(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+
+def compile_record(fields: list[CompiledField], finish: Callable[[dict[str, Any], Any], Any]
+                   ) -> RecordFunction:
+    """One function from a product to its record and problems, the steps of every field."""
+    out = _Writer()
+    out.line(0, "def record_of(product):")
+    out.line(1, "record = {}")
+    out.line(1, "problems = []")
+    out.line(1, "values = product.values")
+    for compiled in fields:
+        _field(out, compiled)
+    out.line(1, "try:")
+    out.line(2, f"found = {out.name(finish, 'finish')}(record, product)")
+    out.line(1, "except MAPPING_ERRORS as exc:")
+    out.line(2, "problems.append(Problem('record', 'mapping', "
+                "'cannot complete the record: ' + str(exc)))")
+    out.line(1, "else:")
+    out.line(2, "problems.extend(found)")
+    out.line(1, "return record, problems")
+    source = "\n".join(out.lines) + "\n"
+    exec(compile(source, "<compiled mapping>", "exec"), out.namespace)  # noqa: S102
+    function: RecordFunction = out.namespace["record_of"]
+    return function
+
+
+def _field(out: _Writer, compiled: CompiledField) -> None:
+    name = compiled.field.name
+    label = out.name(name, "field")
+    out.line(1, "try:")
+    _read(out, 2, compiled.read)
+    for step in compiled.transforms:
+        out.line(2, f"v = {out.name(step, 'transform')}(v)")
+    _shape(out, 2, compiled)
+    out.line(1, "except MAPPING_ERRORS as exc:")
+    out.line(2, f"problems.append(Problem({label}, 'mapping', "
+                f"'cannot map ' + {label} + ': ' + str(exc)))")
+    out.line(1, "else:")
+    if compiled.field.required:
+        out.line(2, "if v is None:")
+        out.line(3, f"problems.append(Problem({label}, 'required', {label} + ' is required'))")
+        out.line(2, "else:")
+    else:
+        out.line(2, "if v is not None:")
+    out.line(3, f"record[{label}] = v")
+    if compiled.checker is not None:
+        _check(out, 3, compiled)
+
+
+def _read(out: _Writer, depth: int, read: Callable[[Any], Any]) -> None:
+    """Code setting `v` to what the source `read` returns for `product`."""
+    plan = getattr(read, "plan", None)
+    if isinstance(plan, Fallback):
+        _read(out, depth, plan.first)
+        out.line(depth, f"if {EMPTY}:")
+        _read(out, depth + 1, plan.other)
+    elif isinstance(plan, AttributeRead):
+        _attribute(out, depth, plan)
+    elif isinstance(plan, PropertyRead):
+        out.line(depth, f"v = product.{plan.name}")
+    elif isinstance(plan, FixedValue):
+        out.line(depth, f"v = {out.name(plan.value, 'fixed')}")
+    else:
+        out.line(depth, f"v = {out.name(read, 'read')}(product)")
+
+
+def _attribute(out: _Writer, depth: int, plan: AttributeRead) -> None:
+    """The first entry of the locale chain and scope; its data, typed unless None."""
+    out.line(depth, "v = None")
+    out.line(depth, f"entries = values.get({out.name(plan.code, 'code')})")
+    out.line(depth, "if entries:")
+    scope = out.name(plan.scope, "scope")
+    locales = [None] if plan.locales is None else plan.locales
+    for number, locale in enumerate(locales):
+        inner = depth + 1 + number
+        test = ('entry["locale"] is None' if locale is None
+                else f'entry["locale"] == {out.name(locale, "locale")}')
+        out.line(inner, "for entry in entries:")
+        out.line(inner + 1, f'if {test} and entry["scope"] == {scope}:')
+        out.line(inner + 2, 'v = entry["data"]')
+        if plan.typed is not None:
+            out.line(inner + 2, "if v is not None:")
+            out.line(inner + 3, f"v = {out.name(plan.typed, 'typed')}(v)")
+        out.line(inner + 2, "break")
+        if number < len(locales) - 1:
+            out.line(inner, "else:")
+
+
+def _shape(out: _Writer, depth: int, compiled: CompiledField) -> None:
+    """Empty values become None; the rest is shaped for the field's kind."""
+    shape = compiled.shape
+    if shape is text_value and not compiled.transforms:
+        # text_value renders every empty value as None itself
+        out.line(depth, "if v is not None:")
+        _text(out, depth + 1)
+        return
+    out.line(depth, f"if {EMPTY}:")
+    out.line(depth + 1, "v = None")
+    if shape is as_is:
+        return
+    out.line(depth, "else:")
+    if shape is text_value:
+        _text(out, depth + 1)
+    else:
+        out.line(depth + 1, f"v = {out.name(shape, 'shape')}(v)")
+
+
+def _text(out: _Writer, depth: int) -> None:
+    """`text_value` written out: clean, stripped text, None when nothing is left."""
+    out.line(depth, "if type(v) is not str:")
+    out.line(depth + 1, "v = as_text(v)")
+    out.line(depth, "if not v.isprintable():")
+    out.line(depth + 1, "v = NOT_XML.sub('', v)")
+    out.line(depth, "v = v.strip() or None")
+
+
+def _check(out: _Writer, depth: int, compiled: CompiledField) -> None:
+    """Call the field's checker, after a cheap test passing only values it accepts."""
+    checker = out.name(compiled.checker, "check")
+    doubt = _doubt(out, compiled.field)
+    if doubt is not None:
+        out.line(depth, f"if {doubt}:")
+        depth += 1
+    out.line(depth, f"found = {checker}(v)")
+    out.line(depth, "if found:")
+    out.line(depth + 1, "problems.extend(found)")
+
+
+def _doubt(out: _Writer, field: Field) -> str | None:
+    """A test false only for non-empty values the field's checker finds nothing wrong with.
+
+    It covers the usual value of each kind (see exporters.rules: the kind's check, then
+    lengths and words of text items and the size of images); anything else goes to the
+    checker. None: no such test, the checker always runs.
+    """
+    if field.max_items is not None:
+        return None
+    text_rules = []
+    if field.max_length is not None:
+        text_rules.append(f"len(v) > {field.max_length:d}")
+    if field.enum is not None:
+        text_rules.append(f"v not in {out.name(field.enum, 'allowed')}")
+    kind = field.kind
+    if kind in ("text", "enum"):
+        return " or ".join(["type(v) is not str", *text_rules])
+    if kind in ("url", "datetime"):
+        pattern = out.name(URL if kind == "url" else DATETIME, "pattern")
+        return " or ".join(["type(v) is not str", *text_rules, f"{pattern}.match(v) is None"])
+    if kind == "price":
+        amount = "v.amount <= 0" if field.positive else "v.amount < 0"
+        return f"type(v) is not {out.name(Price, 'Price')} or {amount}"
+    if kind == "measure":
+        return f"type(v) is not {out.name(Measure, 'Measure')} or v.amount < 0"
+    if kind == "image":
+        # an image of unknown size passes the size rule
+        return (f"type(v) is not {out.name(Image, 'Image')} or v.width is not None "
+                f"or {out.name(URL, 'pattern')}.match(v.url) is None")
+    return None
+
+
+@dataclass(frozen=True)
+class AttributeRead:
+    """A source reading one attribute: first entry of the locale chain in the scope.
+
+    `locales` is None for an attribute that is not localizable (entries without a locale);
+    `typed` turns non-None data into the value (None: the data is the value).
+    """
+
+    code: str
+    locales: tuple[str, ...] | None
+    scope: str | None
+    typed: Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class PropertyRead:
+    """A source returning one attribute of the resolved product as it is."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class FixedValue:
+    """A source returning the same value for every product."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A source trying `first`, then `other` when `first` gives an empty value."""
+
+    first: Callable[[Any], Any]
+    other: Callable[[Any], Any]
+
+
+def described(read: Callable[[Any], Any], plan: Any) -> Callable[[Any], Any]:
+    """Attach to a source function the plan the compiler writes out in its place."""
+    read.plan = plan  # type: ignore[attr-defined]
+    return read
