@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from pim.api.errors import ApiError
@@ -22,6 +23,32 @@ def _saver(create: Callable, update: Callable) -> Callable[..., tuple[Any, bool]
         return update(session, code, data, **stamp), False
 
     return save
+
+
+def _save_channel(session: Session, parents: dict, code: str | None, data: dict,
+                  stamp: dict) -> tuple[Any, bool]:
+    """Save a channel only if its exporter, mapping, filters and destinations are sound.
+
+    The same checks as the UI's mapping editor and as a publication: a mistake is a 422
+    now, not a failed feed later.
+    """
+    from exporters.destinations import channel_destinations
+    from exporters.engine import prepare_export
+    from exporters.publishing import publish_context
+
+    commit = stamp.get("commit", True)
+    stamp = {**stamp, "commit": False}
+    if code is None:
+        channel, created = s.create_channel(session, data, **stamp), True
+    else:
+        channel, created = s.update_channel(session, code, data, **stamp), False
+    context = publish_context(current_app)
+    if channel.exporter is not None:
+        prepare_export(session, channel, public_url=context.public_url)
+    channel_destinations(channel.settings or {}, context.delivery)
+    if commit:
+        session.commit()
+    return channel, created
 
 
 def _deleter(delete: Callable) -> Callable[..., None]:
@@ -108,7 +135,7 @@ def kinds() -> list[Kind]:
              _deleter(s.delete_category), ("code", "parent", "is_root", "updated")),
         Kind("channel", "channels", "/channels", "Channels", sc.ChannelIn, sc.ChannelOut,
              _top(s.get_channel), lambda session, p: s.list_channels(session),
-             _plain(s.dump_channel), _saver(s.create_channel, s.update_channel),
+             _plain(s.dump_channel), _save_channel,
              _deleter(s.delete_channel), ("code",)),
         Kind("locale", "locales", "/locales", "Channels", sc.LocaleOut, sc.LocaleOut,
              _by_code(s.list_locales, "locale"), lambda session, p: s.list_locales(session),
