@@ -10,12 +10,15 @@ record and its problems are those the loop gives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from exporters.rules import DATETIME, NOT_XML, URL, Field, Problem, as_is, text_value
 from exporters.values import SIZED, Image, Measure, Price, as_text
+
+SPACES = re.compile(r"\s+")
 
 # what a failing source or transform may raise: the field is reported, the feed goes on
 MAPPING_ERRORS = (ValueError, ArithmeticError, KeyError, TypeError)
@@ -84,7 +87,7 @@ def _field(out: _Writer, compiled: CompiledField) -> None:
     out.line(1, "try:")
     _read(out, 2, compiled.read)
     for step in compiled.transforms:
-        out.line(2, f"v = {out.name(step, 'transform')}(v)")
+        _transform(out, 2, step)
     _shape(out, 2, compiled)
     out.line(1, "except MAPPING_ERRORS as exc:")
     out.line(2, f"problems.append(Problem({label}, 'mapping', "
@@ -114,6 +117,8 @@ def _read(out: _Writer, depth: int, read: Callable[[Any], Any]) -> None:
         out.line(depth, f"v = product.{plan.name}")
     elif isinstance(plan, FixedValue):
         out.line(depth, f"v = {out.name(plan.value, 'fixed')}")
+    elif isinstance(plan, Template):
+        _template(out, depth, plan)
     else:
         out.line(depth, f"v = {out.name(read, 'read')}(product)")
 
@@ -138,6 +143,46 @@ def _attribute(out: _Writer, depth: int, plan: AttributeRead) -> None:
         out.line(inner + 2, "break")
         if number < len(locales) - 1:
             out.line(inner, "else:")
+
+
+def _template(out: _Writer, depth: int, plan: Template) -> None:
+    """Literals and placeholders as text; None when every placeholder is empty."""
+    out.line(depth, "filled = False")
+    pieces = []
+    for literal, reader in plan.pieces:
+        if literal:
+            pieces.append(out.name(literal, "literal"))
+        if reader is None:
+            continue
+        _read(out, depth, reader)
+        out.line(depth, "if type(v) is not str:")
+        out.line(depth + 1, "v = as_text(v)")
+        out.line(depth, "if v:")
+        out.line(depth + 1, "filled = True")
+        piece = f"piece_{len(out.lines)}"
+        out.line(depth, f"{piece} = v")
+        pieces.append(piece)
+    out.line(depth, "if filled:")
+    out.line(depth + 1, f"v = {' + '.join(pieces) or repr('')}")
+    # printable text without double spaces has no run of spaces to collapse
+    out.line(depth + 1, "if not v.isprintable() or '  ' in v:")
+    out.line(depth + 2, f"v = {out.name(SPACES, 'spaces')}.sub(' ', v)")
+    out.line(depth + 1, "v = v.strip()")
+    out.line(depth, "else:")
+    out.line(depth + 1, "v = None")
+
+
+def _transform(out: _Writer, depth: int, step: Callable[[Any], Any]) -> None:
+    """Code applying one transform to `v`; a text one is called on text directly."""
+    plan = getattr(step, "plan", None)
+    if not isinstance(plan, TextStep):
+        out.line(depth, f"v = {out.name(step, 'transform')}(v)")
+        return
+    out.line(depth, "if type(v) is str:")
+    out.line(depth + 1, "if v:")
+    out.line(depth + 2, f"v = {out.name(plan.apply, 'text')}(v)")
+    out.line(depth, "else:")
+    out.line(depth + 1, f"v = {out.name(step, 'transform')}(v)")
 
 
 def _shape(out: _Writer, depth: int, compiled: CompiledField) -> None:
@@ -238,6 +283,24 @@ class FixedValue:
     """A source returning the same value for every product."""
 
     value: Any
+
+
+@dataclass(frozen=True)
+class Template:
+    """A source joining literals and placeholder values as text, spaces collapsed.
+
+    Each piece is a literal and the source of the placeholder after it (None: no
+    placeholder). The text is None when every placeholder gives an empty text.
+    """
+
+    pieces: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+
+
+@dataclass(frozen=True)
+class TextStep:
+    """A transform applying `apply` to a non-empty text (lists and others: the transform)."""
+
+    apply: Callable[[str], str]
 
 
 @dataclass(frozen=True)

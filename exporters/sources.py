@@ -8,14 +8,20 @@ Each source kind is registered under the key it uses in a mapping entry
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from exporters.compiled import AttributeRead, FixedValue, PropertyRead, described
+from exporters.compiled import (
+    SPACES,
+    AttributeRead,
+    FixedValue,
+    PropertyRead,
+    Template,
+    described,
+)
 from exporters.context import AttributeInfo, ExportContext
 from exporters.errors import MappingError
 from exporters.values import Measure, Price, as_text, is_empty
@@ -24,7 +30,6 @@ from pim.catalog.reading import ResolvedProduct
 Source = Callable[[ResolvedProduct], Any]
 Builder = Callable[[Any, dict[str, Any], ExportContext, str], Source]
 SOURCES: dict[str, Builder] = {}
-SPACES = re.compile(r"\s+")
 # distinct category placements whose derived values a source keeps
 PLACEMENT_CACHE = 10_000
 
@@ -261,7 +266,7 @@ def _template(argument: Any, spec: dict[str, Any], ctx: ExportContext, target: s
             text = SPACES.sub(" ", text)
         return text.strip()
 
-    return render
+    return described(render, Template(tuple(pieces)))
 
 
 def _placeholder(name: str, spec: dict[str, Any], ctx: ExportContext, target: str) -> Source:

@@ -15,6 +15,7 @@ from typing import Any
 
 import nh3
 
+from exporters.compiled import TextStep, described
 from exporters.errors import MappingError
 from exporters.values import Measure, Price, as_list, as_text, is_empty
 from pim.catalog.measures import MEASURES, convert
@@ -63,7 +64,7 @@ def _each_text(func: Callable[[str], str]) -> Transform:
             return [func(as_text(item)) for item in value if not is_empty(item)]
         return func(as_text(value))
 
-    return apply
+    return described(apply, TextStep(func))
 
 
 def _no_argument(name: str, argument: Any) -> None:
