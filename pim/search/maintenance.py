@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
 
 from pim.catalog.models import Product, ProductModel
-from pim.db import make_session_factory
+from pim.db import make_engine, make_session_factory
+from pim.search.bulk import build_segments
 from pim.search.documents import completeness_rows, load_structure, product_documents, stamp_of
 from pim.search.store import SearchIndex
 
@@ -107,35 +112,139 @@ def index_products(source: Any, ids: Iterable[int], *, index: SearchIndex | None
     return report
 
 
-def product_id_batches(session: Session, size: int = BATCH) -> Iterator[list[int]]:
-    """Yield every product id in ascending batches (keyset paging, flat memory)."""
-    last = 0
+def product_id_batches(session: Session, size: int = BATCH, *, after: int = 0,
+                       upto: int | None = None) -> Iterator[list[int]]:
+    """Yield the product ids above `after` (up to `upto`) in ascending batches."""
+    last = after
     while True:
-        batch = list(session.scalars(
-            select(Product.id).where(Product.id > last).order_by(Product.id).limit(size)))
+        query = select(Product.id).where(Product.id > last)
+        if upto is not None:
+            query = query.where(Product.id <= upto)
+        batch = list(session.scalars(query.order_by(Product.id).limit(size)))
         if not batch:
             return
         last = batch[-1]
         yield batch
 
 
+def _documents(session: Session, *, after: int = 0, upto: int | None = None
+               ) -> Iterator[dict[str, Any]]:
+    catalog = load_structure(session)
+    for batch in product_id_batches(session, after=after, upto=upto):
+        yield from product_documents(session, batch, catalog)
+
+
+def _id_ranges(session: Session, parts: int) -> list[tuple[int, int]]:
+    """Split the product ids into `parts` ranges (after, upto) of about equal counts."""
+    ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+    if not ids:
+        return []
+    size = -(-len(ids) // parts)
+    return [(ids[start - 1] if start else 0, ids[min(start + size, len(ids)) - 1])
+            for start in range(0, len(ids), size)]
+
+
+def shareable_url(source: Any) -> str | None:
+    """Return the database URL other processes can read the same data from, if any.
+
+    A session (its transaction may hold uncommitted rows) and an in-memory SQLite
+    database are only visible to this process.
+    """
+    if hasattr(source, "extensions"):
+        engine = source.extensions.get("prism.engine")
+    elif isinstance(source, Engine):
+        engine = source
+    elif isinstance(source, sessionmaker):
+        engine = source.kw.get("bind")
+    else:
+        engine = None
+    if not isinstance(engine, Engine):
+        return None
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and (
+            url.database in (None, "", ":memory:") or "mode=memory" in str(url)):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def build_part(url: str, folder: str, indexname: str, after: int, upto: int
+               ) -> tuple[list[Any], int]:
+    """Write the documents of the products in (after, upto] as new segments of the index.
+
+    Runs in a worker process of `rebuild_index`; returns the segments and their size.
+    """
+    engine = make_engine(url)
+    try:
+        storage = FileStorage(folder)
+        schema = storage.open_index(indexname).schema
+        with make_session_factory(engine)() as session:
+            segments = build_segments(storage, indexname, schema,
+                                      _documents(session, after=after, upto=upto))
+    finally:
+        engine.dispose()
+    return segments, sum(segment.doc_count_all() for segment in segments)
+
+
 def rebuild_index(source: Any, *, index: SearchIndex | None = None, procs: int | None = None,
                   progress: Progress | None = None) -> IndexReport:
-    """Rebuild the whole index from the database; searches see the old one until done."""
+    """Rebuild the whole index from the database; searches see the old one until done.
+
+    With more than one process (and a database other processes can open), each process
+    writes the segments of one range of products.
+    """
     sessions, index = sessions_and_index(source, index)
     procs = procs or writer_processes(MULTIPROCESS_FROM)
+    url = shareable_url(source) if procs > 1 else None
     report = IndexReport()
     started = time.perf_counter()
-    with sessions() as session, index.writer(clear=True, **_writer_options(procs)) as writer:
-        catalog = load_structure(session)
-        for batch in product_id_batches(session):
-            for document in product_documents(session, batch, catalog):
-                writer.add_document(**document)
-                report.indexed += 1
-            if progress:
-                progress(report.indexed, None)
+
+    def added(count: int) -> None:
+        report.indexed += count
+        if progress and report.indexed % BATCH == 0:
+            progress(report.indexed, None)
+
+    def build(storage: Any, indexname: str, schema: Schema) -> list[Any]:
+        if url is None:
+            with sessions() as session:
+                return build_segments(storage, indexname, schema, _documents(session),
+                                      added=added)
+        with sessions() as session:
+            ranges = _id_ranges(session, procs)
+        return _build_in_processes(url, str(index.path), indexname, ranges, added)
+
+    index.replace_segments(build)
+    if progress:
+        progress(report.indexed, None)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _build_in_processes(url: str, folder: str, indexname: str, ranges: list[tuple[int, int]],
+                        added: Callable[[int], None]) -> list[Any]:
+    """Build the first range here and the others in worker processes, at the same time."""
+    if not ranges:
+        return []
+    segments: list[Any] = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, len(ranges) - 1), mp_context=context) as pool:
+        futures = [pool.submit(build_part, url, folder, indexname, after, upto)
+                   for after, upto in ranges[1:]]
+        after, upto = ranges[0]
+        engine = make_engine(url)
+        try:
+            with make_session_factory(engine)() as session:
+                storage = FileStorage(folder)
+                schema = storage.open_index(indexname).schema
+                segments.extend(build_segments(storage, indexname, schema,
+                                               _documents(session, after=after, upto=upto),
+                                               added=added))
+        finally:
+            engine.dispose()
+        for future in futures:
+            found, count = future.result()
+            segments.extend(found)
+            added(count)
+    return segments
 
 
 def indexed_stamps(index: SearchIndex) -> dict[int, bytes]:

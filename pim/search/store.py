@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError, SegmentWriter
 
@@ -75,17 +76,20 @@ class SearchIndex:
                 else:
                     self._idle.append(searcher)
 
+    def _open_writer(self, **kwargs: Any) -> SegmentWriter:
+        try:
+            return self.ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, **kwargs)
+        except LockError:
+            raise SearchUnavailable(
+                f"the search index at {self.path} stayed locked by another writer for "
+                f"{WRITE_TIMEOUT:.0f} s") from None
+
     @contextmanager
     def writer(self, *, procs: int = 1, clear: bool = False, merge: bool = True,
                **kwargs: Any) -> Iterator[SegmentWriter]:
         """Open the index's only writer (waiting for other processes), commit on success."""
         with self._write_lock:
-            try:
-                writer = self.ix.writer(procs=procs, timeout=WRITE_TIMEOUT, delay=0.05, **kwargs)
-            except LockError:
-                raise SearchUnavailable(
-                    f"the search index at {self.path} stayed locked by another writer for "
-                    f"{WRITE_TIMEOUT:.0f} s") from None
+            writer = self._open_writer(procs=procs, **kwargs)
             try:
                 yield writer
             except BaseException:
@@ -95,6 +99,21 @@ class SearchIndex:
                 writer.commit(mergetype=CLEAR)
             else:
                 writer.commit(merge=merge)
+
+    def replace_segments(self, build: Callable[[Any, str, Schema], list[Any]]) -> None:
+        """Make the segments `build(storage, indexname, schema)` writes the whole index.
+
+        The writer lock is held while they are built; searches see the old segments until
+        the new list is committed.
+        """
+        with self._write_lock:
+            writer = self._open_writer()
+            try:
+                segments = build(writer.storage, INDEX_NAME, writer.schema)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=lambda _writer, _old: list(segments))
 
     def apply(self, documents: Iterable[dict[str, Any]], removed_ids: Iterable[int]) -> int:
         """Write `documents` (replacing their old versions) and remove `removed_ids`.
