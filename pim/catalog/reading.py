@@ -248,6 +248,10 @@ def _decode(text: str | None) -> dict[str, Any]:
     return orjson.loads(text) if text else {}
 
 
+# positions of the columns of `_columns` in a row
+ID, PARENT_ID, COLUMNS = 0, 4, 9
+
+
 def _columns() -> Select:
     return select(Product.id, Product.uuid, Product.identifier, Product.family_id,
                   Product.parent_id, Product.enabled, Product.status, _raw(Product.values),
@@ -323,11 +327,12 @@ def count_products(session: Session, wanted: ProductQuery | None = None) -> int:
 
 def _resolve_batch(session: Session, rows: list[Any], structure: _Structure, models: _Models
                    ) -> list[ResolvedProduct]:
-    ids = [r.id for r in rows]
-    models.load({r.parent_id for r in rows if r.parent_id})
+    # rows are read by position (see _columns): a row's attributes cost a call each
+    ids = [r[ID] for r in rows]
+    models.load({r[PARENT_ID] for r in rows if r[PARENT_ID]})
     links = _links(session, product_categories.c.product_id, product_categories, ids)
     ratios = _completeness(session, ids, structure.channels)
-    return [_resolve(r, structure, models, links.get(r.id, ()), ratios.get(r.id, {}))
+    return [_resolve(r, structure, models, links.get(r[ID], ()), ratios.get(r[ID], {}))
             for r in rows]
 
 
@@ -349,15 +354,17 @@ def _completeness(session: Session, ids: list[int], channels: dict[int, str]
 
 def _resolve(row: Any, structure: _Structure, models: _Models, own_categories: Iterable[int],
              ratios: dict[tuple[str, str], int]) -> ResolvedProduct:
-    values = _decode(row.values)
-    if row.parent_id is None:
+    product_id, uuid, identifier, family_id, parent_id, enabled, status, raw, version = (
+        row[:COLUMNS])
+    values = _decode(raw)
+    if parent_id is None:
         codes, ancestors = structure.placement(own_categories)
         return ResolvedProduct(
-            id=row.id, uuid=row.uuid, identifier=row.identifier,
-            family=structure.families.get(row.family_id), parent=None, root=None, axes=(),
-            enabled=row.enabled, status=row.status, values=values, categories=codes,
-            ancestors=ancestors, completeness=ratios, version=row.version, model_versions=())
-    chain = models.chain(row.parent_id)
+            id=product_id, uuid=uuid, identifier=identifier,
+            family=structure.families.get(family_id), parent=None, root=None, axes=(),
+            enabled=enabled, status=status, values=values, categories=codes,
+            ancestors=ancestors, completeness=ratios, version=version, model_versions=())
+    chain = models.chain(parent_id)
     category_ids = list(own_categories)
     for model in chain:
         for code, entries in model.values.items():
@@ -365,11 +372,11 @@ def _resolve(row: Any, structure: _Structure, models: _Models, own_categories: I
         category_ids.extend(model.categories)
     codes, ancestors = structure.placement(category_ids)
     return ResolvedProduct(
-        id=row.id, uuid=row.uuid, identifier=row.identifier,
-        family=structure.families.get(row.family_id), parent=chain[0].code,
+        id=product_id, uuid=uuid, identifier=identifier,
+        family=structure.families.get(family_id), parent=chain[0].code,
         root=chain[-1].code, axes=structure.variant_axes.get(chain[0].variant_id, ()),
-        enabled=row.enabled, status=row.status, values=values, categories=codes,
-        ancestors=ancestors, completeness=ratios, version=row.version,
+        enabled=enabled, status=status, values=values, categories=codes,
+        ancestors=ancestors, completeness=ratios, version=version,
         model_versions=tuple(m.version for m in chain),
     )
 
