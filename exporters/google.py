@@ -209,15 +209,21 @@ class GoogleXml:
               ) -> None:
         """Write one `<item>`; repeated fields become repeated elements."""
         parts = ["<item>"]
+        add, get = parts.append, record.get
         for name, opening, closing in ELEMENTS:
-            value = record.get(name)
+            value = get(name)
             if value is None:
                 continue
+            if type(value) is str:  # most values: one text, most of them with nothing to escape
+                if value.isprintable() and not ("&" in value or "<" in value or ">" in value):
+                    add(opening + value + closing)
+                else:
+                    add(opening + xml_text(value) + closing)
+                continue
             for one in value if isinstance(value, list) else (value,):
-                parts.append(opening)
-                parts.append(xml_text(one if type(one) is str else feed_text(name, one)))
-                parts.append(closing)
-        parts.append("</item>")
+                add(opening + xml_text(one if type(one) is str else feed_text(name, one))
+                    + closing)
+        add("</item>")
         self._pending.append("".join(parts))
         if len(self._pending) >= self.FLUSH_ITEMS:
             self._flush()
