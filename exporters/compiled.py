@@ -1,11 +1,14 @@
 """A mapper's fields compiled into one Python function per export.
 
-`Mapper.map` used to run a loop over its fields and call, for each one, a producer that
-called a source, its transforms and a shaping function. Those calls cost more than the
-work they do on most fields. `compile_record` writes the same steps out as the body of one
-function (attribute reads, empty tests, text shaping and the cheap checks inline), builds
-it once per export, and leaves the rest to the very functions the loop called, so the
-record and its problems are those the loop gives.
+Mapping a product field by field, through a producer calling a source, its transforms and
+a shaping function, costs more in calls than in work on most fields. `compile_record`
+writes the same steps out as the body of one function (attribute reads, templates, empty
+tests, text shaping and cheap pre-checks inline), built once per export. What it does not
+write out it calls: the very source, transform, shaping and checking functions the
+mapping is made of, so a record and its problems are those of the field-by-field steps.
+
+Sources and transforms that can be written out carry a plan (`described`): a small
+description of what they do, which the compiler reads instead of calling them.
 """
 
 from __future__ import annotations
@@ -64,9 +67,10 @@ def compile_record(fields: list[CompiledField], finish: Callable[[dict[str, Any]
     out.line(0, "def record_of(product):")
     out.line(1, "record = {}")
     out.line(1, "problems = []")
-    out.line(1, "values = product.values")
     for compiled in fields:
         _field(out, compiled)
+    if any("values.get(" in line for line in out.lines):
+        out.lines.insert(3, "    values = product.values")
     out.line(1, "try:")
     out.line(2, f"found = {out.name(finish, 'finish')}(record, product)")
     out.line(1, "except MAPPING_ERRORS as exc:")
@@ -119,6 +123,12 @@ def _read(out: _Writer, depth: int, read: Callable[[Any], Any]) -> None:
         out.line(depth, f"v = {out.name(plan.value, 'fixed')}")
     elif isinstance(plan, Template):
         _template(out, depth, plan)
+    elif isinstance(plan, Then):
+        _read(out, depth, plan.read)
+        out.line(depth, f"if {EMPTY}:")
+        out.line(depth + 1, "v = None")
+        out.line(depth, "else:")
+        out.line(depth + 1, f"v = {out.name(plan.then, 'then')}(v)")
     else:
         out.line(depth, f"v = {out.name(read, 'read')}(product)")
 
@@ -175,6 +185,14 @@ def _template(out: _Writer, depth: int, plan: Template) -> None:
 def _transform(out: _Writer, depth: int, step: Callable[[Any], Any]) -> None:
     """Code applying one transform to `v`; a text one is called on text directly."""
     plan = getattr(step, "plan", None)
+    if isinstance(plan, StockWords):
+        # a stock figure (bool is not int here): the transform's own test written out
+        out.line(depth, "if type(v) is int:")
+        out.line(depth + 1, f"v = {out.name(plan.in_stock, 'word')} if v > 0 "
+                            f"else {out.name(plan.out_of_stock, 'word')}")
+        out.line(depth, "else:")
+        out.line(depth + 1, f"v = {out.name(step, 'transform')}(v)")
+        return
     if not isinstance(plan, TextStep):
         out.line(depth, f"v = {out.name(step, 'transform')}(v)")
         return
@@ -301,6 +319,22 @@ class TextStep:
     """A transform applying `apply` to a non-empty text (lists and others: the transform)."""
 
     apply: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class StockWords:
+    """A transform turning a stock figure into one word or the other (see `availability`)."""
+
+    in_stock: str
+    out_of_stock: str
+
+
+@dataclass(frozen=True)
+class Then:
+    """A source giving None for an empty value of `read`, else `then` of that value."""
+
+    read: Callable[[Any], Any]
+    then: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)

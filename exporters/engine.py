@@ -30,6 +30,8 @@ from pim.catalog.models import Channel
 from pim.catalog.reading import ResolvedProduct, count_products, stream_products
 
 PREPARE_BATCH = 500
+# products read per statement: fewer round trips than the reading default, a few MB more
+READ_BATCH = 2000
 
 
 class Baseline(Protocol):
@@ -137,7 +139,8 @@ def run_export(session: Session, export: Export, out: BinaryIO, *, delta: Baseli
     seen: set[int] = set()
     hashed = delta is not None or _hears_records(observer)
     with young_collections() as batch_done:
-        for batch in _chunks(stream_products(session, query), PREPARE_BATCH):
+        for batch in _chunks(stream_products(session, query, batch_size=READ_BATCH),
+                             PREPARE_BATCH):
             live = delta.hashes([p.id for p in batch]) if delta is not None else {}
             export.mapper.prepare(batch)
             for product in batch:

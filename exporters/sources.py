@@ -20,6 +20,7 @@ from exporters.compiled import (
     FixedValue,
     PropertyRead,
     Template,
+    Then,
     described,
 )
 from exporters.context import AttributeInfo, ExportContext
@@ -361,10 +362,13 @@ def _images(argument: Any, spec: dict[str, Any], ctx: ExportContext, target: str
     stop = start + 1 if "index" in spec else start + spec.get("limit", 1000)
     codes = attribute_reader(argument, {**spec, "label": False}, ctx)
 
+    def chosen(found: Any) -> Any:
+        return ctx.images.images(list(found)[start:stop], preset)
+
     def images(product: ResolvedProduct) -> Any:
         found = codes(product)
         if is_empty(found):
             return None
-        return ctx.images.images(list(found)[start:stop], preset)
+        return chosen(found)
 
-    return images
+    return described(images, Then(codes, chosen))

@@ -15,7 +15,7 @@ from typing import Any
 
 import nh3
 
-from exporters.compiled import TextStep, described
+from exporters.compiled import StockWords, TextStep, described
 from exporters.errors import MappingError
 from exporters.values import Measure, Price, as_list, as_text, is_empty
 from pim.catalog.measures import MEASURES, convert
@@ -307,7 +307,7 @@ def _availability(argument: Any) -> Transform:
         except ArithmeticError:
             return value
 
-    return apply
+    return described(apply, StockWords(argument["in"], argument["out"]))
 
 
 @transform("datetime")
