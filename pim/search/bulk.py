@@ -90,20 +90,23 @@ class _FastField:
 
     def postings(self, value: str) -> tuple[Postings, int]:
         """Return (term, frequency, weight, encoded value) per distinct term, and the length."""
+        cache = self.words
+        texts = [cache.get(m.group(), _UNSEEN) for m in self.tokenizer.expression.finditer(value)]
+        if _UNSEEN in texts:
+            texts = [self.term(m.group()) for m in self.tokenizer.expression.finditer(value)]
         positions: dict[bytes, list[int]] = defaultdict(list)
-        term = self.term
-        first = None
-        kept = 0
-        for pos, match in enumerate(self.tokenizer.expression.finditer(value)):
-            text = term(match.group(0))
-            if text is None:
-                continue
-            if self.renumber:
-                if first is None:
-                    first = pos
-                pos = first + kept
-            kept += 1
-            positions[text].append(pos)
+        if _STOPPED not in texts:
+            for pos, text in enumerate(texts):
+                positions[text].append(pos)
+            kept = len(texts)
+        else:
+            places = [pos for pos, text in enumerate(texts) if text is not _STOPPED]
+            if self.renumber and places:  # stop words leave no gap after the first word
+                places = range(places[0], places[0] + len(places))
+            for pos, text in zip(places, (t for t in texts if t is not _STOPPED),
+                                 strict=True):
+                positions[text].append(pos)
+            kept = len(places)
         items = self._encode(positions)
         return items, (kept if type(self.format) is not Existence else len(items))
 
@@ -175,7 +178,9 @@ class SegmentBuilder:
                  terms: TermMaker | None = None) -> None:
         self.storage = storage
         self.schema = schema
-        self.codec = default_codec()
+        # blocks are stored uncompressed (each block says so): compressing thousands of
+        # tiny blocks costs more time than the few bytes it saves
+        self.codec = default_codec(compression=0)
         self.segment = self.codec.new_segment(storage, indexname)
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.terms = terms or TermMaker(schema)
