@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from exporters.rules import DATETIME, NOT_XML, URL, Field, Problem, as_is, text_value
@@ -187,9 +188,13 @@ def _transform(out: _Writer, depth: int, step: Callable[[Any], Any]) -> None:
     plan = getattr(step, "plan", None)
     if isinstance(plan, StockWords):
         # a stock figure (bool is not int here): the transform's own test written out
+        words = (f"{out.name(plan.in_stock, 'word')} if v > 0 "
+                 f"else {out.name(plan.out_of_stock, 'word')}")
         out.line(depth, "if type(v) is int:")
-        out.line(depth + 1, f"v = {out.name(plan.in_stock, 'word')} if v > 0 "
-                            f"else {out.name(plan.out_of_stock, 'word')}")
+        out.line(depth + 1, f"v = {words}")
+        # a number compares as the transform's text of it does (NaN: the transform)
+        out.line(depth, f"elif type(v) is {out.name(Decimal, 'Decimal')} and not v.is_nan():")
+        out.line(depth + 1, f"v = {words}")
         out.line(depth, "else:")
         out.line(depth + 1, f"v = {out.name(step, 'transform')}(v)")
         return
