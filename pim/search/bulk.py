@@ -171,6 +171,26 @@ class _TermPostings:
         self.values: list[bytes] = []
 
 
+class _OwnTemporaryFiles:
+    """An index storage whose temporary files go to a folder of one builder's own.
+
+    Whoosh's per-document writer keeps its temporary files in a folder named after the
+    index, which the builders of other processes would share and remove under it.
+    """
+
+    def __init__(self, storage: Any, name: str) -> None:
+        self._storage = storage
+        self._name = name
+        self.temporary: Any = None
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        self.temporary = self._storage.temp_storage(self._name)
+        return self.temporary
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._storage, attribute)
+
+
 class SegmentBuilder:
     """Build one new segment of an index folder from documents given in docnum order."""
 
@@ -182,7 +202,8 @@ class SegmentBuilder:
         # tiny blocks costs more time than the few bytes it saves
         self.codec = default_codec(compression=0)
         self.segment = self.codec.new_segment(storage, indexname)
-        self.perdoc = self.codec.per_document_writer(storage, self.segment)
+        self._files = _OwnTemporaryFiles(storage, f"{self.segment.segment_id()}.tmp")
+        self.perdoc = self.codec.per_document_writer(self._files, self.segment)
         self.terms = terms or TermMaker(schema)
         self.count = 0
         self._postings: dict[str, dict[bytes, _TermPostings]] = defaultdict(dict)
@@ -242,6 +263,8 @@ class SegmentBuilder:
     def finish(self) -> Any:
         """Write the posting lists and columns; return the finished segment."""
         self.perdoc.close()
+        if self._files.temporary is not None:
+            self._files.temporary.destroy()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
         for fieldname in sorted(self._postings):
             self._write_field(fieldwriter, fieldname)
