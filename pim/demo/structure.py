@@ -29,7 +29,11 @@ CHANNELS = [
     {"code": "google_shopping", "locales": ["en_US", "de_DE", "fr_FR"], "currencies": ["EUR"],
      "exporter": "google", "labels": {"en_US": "Google Shopping"}},
     {"code": "marketplace", "locales": ["en_US"], "currencies": ["EUR", "USD"],
-     "exporter": "amazon", "labels": {"en_US": "Amazon marketplace"}},
+     "exporter": "amazon", "labels": {"en_US": "Amazon marketplace"},
+     # the demo seller: a placeholder merchant token, and one country of origin for all
+     # its goods (the demo has no origin attribute); a real seller sets their own
+     "settings": {"seller_id": "A1PRISMDEMO0001",
+                  "mapping": {"country_of_origin": {"value": "PL"}}}},
 ]
 
 GROUPS = {"marketing": "Marketing", "technical": "Technical", "media": "Media",
