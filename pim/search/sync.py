@@ -36,6 +36,8 @@ from pim.search.store import SearchIndex
 log = logging.getLogger(__name__)
 
 PENDING = "prism.search.pending"
+# set in the info of sessions whose factory the indexer listens to
+LISTENED = "prism.search.listened"
 BATCH = 500
 RETRY_DELAY = 1.0
 # reference data (attributes, option labels, categories) is reread at least this often;
@@ -196,7 +198,8 @@ def note_products(session: Session, product_ids: Iterable[int]) -> None:
     For writers that bypass the ORM unit of work (bulk inserts): the flush listener
     cannot see their rows.
     """
-    _pending(session).products.update(product_ids)
+    if session.info.get(LISTENED):  # else nothing would ever hand the ids over
+        _pending(session).products.update(product_ids)
 
 
 def _collect(session: Session, _context: Any) -> None:
@@ -240,9 +243,12 @@ def install_listeners(factory: Any, indexer: Indexer) -> Callable[[], None]:
                  ("after_rollback", _discard)]
     for name, listener in listeners:
         event.listen(factory, name, listener)
+    info = dict(factory.kw.get("info") or {})
+    factory.configure(info={**info, LISTENED: True})
 
     def remove() -> None:
         for name, listener in listeners:
             event.remove(factory, name, listener)
+        factory.configure(info=info)
 
     return remove

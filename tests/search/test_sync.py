@@ -135,3 +135,20 @@ def test_disabled_search_installs_no_listener(app_config, session, tmp_path):
     assert search_index(app).doc_count() == 0
     assert session.scalar(select(Product.identifier)) == "QUIET"
     shutdown(app)
+
+
+def test_bulk_writers_note_products_only_where_the_indexer_listens(live, app_config,
+                                                                  tmp_path):
+    """Ids noted where no indexer listens would pile up in the session until it closes."""
+    from pim.search.sync import PENDING, note_products
+
+    with live.extensions["prism.sessions"]() as listened:
+        note_products(listened, [1, 2])
+        assert listened.info[PENDING].products == {1, 2}
+        listened.rollback()
+    shutdown(live)  # stops listening: the factory's sessions are no longer heard
+    quiet = create_app(app_config | {"SEARCH_INDEX_PATH": str(tmp_path / "off")})
+    with quiet.extensions["prism.sessions"]() as unheard:
+        note_products(unheard, range(1000))
+        assert PENDING not in unheard.info
+    shutdown(quiet)
