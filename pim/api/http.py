@@ -92,6 +92,12 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+def with_etag(response: Response, version: int) -> Response:
+    """Give `response` the ETag of the entity version it answers with."""
+    response.headers["ETag"] = etag(version)
+    return response
+
+
 def expected_version() -> int | None:
     """Return the version named by If-Match, None when absent or "*"; -1 if unreadable."""
     header = request.headers.get("If-Match")

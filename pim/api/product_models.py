@@ -34,11 +34,6 @@ def render(model: ProductModel, narrow: dict[str, Any] | None = None) -> dict[st
     return OUT.dump(narrowed(data, narrow or {}))
 
 
-def _with_etag(response: Response, model: ProductModel) -> Response:
-    response.headers["ETag"] = http.etag(model.version)
-    return response
-
-
 @api.get("/product-models")
 @endpoint("List product models", tag=TAG, action=READ, query=ProductQuery,
           responses={200: ModelPage, 422: "Bad filter or page"})
@@ -53,7 +48,7 @@ def get_product_model(code: str) -> Response:
     session = get_session()
     narrow = narrowing(session)
     model = s.get_product_model(session, code)
-    return _with_etag(http.ok(render(model, narrow)), model)
+    return http.with_etag(http.ok(render(model, narrow)), model.version)
 
 
 @api.post("/product-models")
@@ -62,7 +57,7 @@ def get_product_model(code: str) -> Response:
 def create_product_model() -> Response:
     data = http.json_body(ProductModelIn)
     model = s.create_product_model(get_session(), data, **stamp())
-    return _with_etag(http.created("api.get_product_model", code=model.code), model)
+    return http.with_etag(http.created("api.get_product_model", code=model.code), model.version)
 
 
 def upsert(data: dict[str, Any], expected: int | None = None, *, commit: bool = True
@@ -88,7 +83,7 @@ def patch_product_model(code: str) -> Response:
                             f'match the code "{code}" provided in the url.')
     status, model = upsert(data | {"code": code}, http.expected_version())
     reply = http.created if status == 201 else http.updated
-    return _with_etag(reply("api.get_product_model", code=code), model)
+    return http.with_etag(reply("api.get_product_model", code=code), model.version)
 
 
 @api.patch("/product-models")

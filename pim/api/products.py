@@ -39,11 +39,6 @@ def render(product: ProductDocument, narrow: dict[str, Any] | None = None) -> di
     return narrowed(data, narrow or {})
 
 
-def _with_etag(response: Response, product: Product | ProductDocument) -> Response:
-    response.headers["ETag"] = http.etag(product.version)
-    return response
-
-
 @api.get("/products")
 @endpoint("List products", tag=TAG, action=READ, query=ProductQuery,
           responses={200: ProductPage, 422: "Bad filter or page"})
@@ -58,7 +53,7 @@ def get_product(identifier: str) -> Response:
     session = get_session()
     narrow = narrowing(session)
     product = product_document(session, identifier)
-    return _with_etag(http.ok(render(product, narrow)), product)
+    return http.with_etag(http.ok(render(product, narrow)), product.version)
 
 
 @api.post("/products")
@@ -68,7 +63,8 @@ def create_product() -> Response:
     data = http.json_body(ProductIn)
     check_approval(data, None)
     product = s.create_product(get_session(), data, **stamp())
-    return _with_etag(http.created("api.get_product", identifier=product.identifier), product)
+    created = http.created("api.get_product", identifier=product.identifier)
+    return http.with_etag(created, product.version)
 
 
 @api.patch("/products/<identifier>")
@@ -82,7 +78,8 @@ def patch_product(identifier: str) -> Response:
                             "url.")
     status, product = upsert(data | {"identifier": identifier}, http.expected_version())
     endpoint_ = http.created if status == 201 else http.updated
-    return _with_etag(endpoint_("api.get_product", identifier=product.identifier), product)
+    reply = endpoint_("api.get_product", identifier=product.identifier)
+    return http.with_etag(reply, product.version)
 
 
 def find_product(identifier: str) -> Product | None:

@@ -93,9 +93,7 @@ def list_products_uuid() -> Response:
 def get_product_uuid(uuid: str) -> Response:
     narrow = narrowing(get_session())
     product = _find(uuid)
-    response = http.ok(render(product, narrow))
-    response.headers["ETag"] = http.etag(product.version)
-    return response
+    return http.with_etag(http.ok(render(product, narrow)), product.version)
 
 
 @api.post("/products-uuid")
@@ -121,9 +119,7 @@ def patch_product_uuid(uuid: str) -> Response:
                             f'match the uuid "{uuid}" provided in the url.')
     status, product = upsert(uuid, data)
     reply = http.created if status == 201 else http.updated
-    response = reply("api.get_product_uuid", uuid=uuid)
-    response.headers["ETag"] = http.etag(product.version)
-    return response
+    return http.with_etag(reply("api.get_product_uuid", uuid=uuid), product.version)
 
 
 @api.patch("/products-uuid")

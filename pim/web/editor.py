@@ -134,47 +134,37 @@ def _missing_link(product: Product, code: str, attribute: Any, locale: str, chan
 @bp.route("/products/<path:identifier>", methods=["POST"])
 def save(identifier: str) -> str | Response | tuple[str, int]:
     """Save the product editor's form, refusing a stale version."""
-    db = get_session()
-    posted = read_form(db, request.form)
-    where = where_from(request.form)
-    try:
-        _check_posted(posted, s.get_product(db, identifier))
-        s.update_product(db, identifier, posted.patch(), author=current_user.username,
-                         source="ui", expected_version=_number(request.form.get("version")))
-    except ConflictError:
-        db.rollback()
-        return conflicts.conflict_page("product", identifier, posted,
-                                       _number(request.form.get("base")), where)
-    except ValidationError as exc:
-        db.rollback()
-        page = render_editor(s.get_product(db, identifier), where, posted=posted,
-                             errors=exc.errors)
-        return page, 422
-    flash(f"Saved {identifier}.", "success")
-    return redirect(url_for("editor.edit", identifier=identifier, **_where_args(where)))
+    return _save("product", identifier, s.get_product, s.update_product,
+                 f"Saved {identifier}.", "editor.edit", identifier=identifier)
 
 
 @bp.route("/models/<code>", methods=["POST"])
 def save_model(code: str) -> str | Response | tuple[str, int]:
     """Save the product model editor's form; its variants' completeness follows."""
+    return _save("product_model", code, s.get_product_model, s.update_product_model,
+                 f"Saved product model {code}.", "editor.edit_model", code=code)
+
+
+def _save(kind: str, key: str, get: Any, update: Any, saved: str, endpoint: str,
+          **address: str) -> str | Response | tuple[str, int]:
+    """Save an editor form through `update`: a conflict page when stale, the form with its
+    errors when invalid, else back to the editor."""
     db = get_session()
     posted = read_form(db, request.form)
     where = where_from(request.form)
     try:
-        _check_posted(posted, s.get_product_model(db, code))
-        s.update_product_model(db, code, posted.patch(), author=current_user.username,
-                               source="ui", expected_version=_number(request.form.get("version")))
+        _check_posted(posted, get(db, key))
+        update(db, key, posted.patch(), author=current_user.username, source="ui",
+               expected_version=_number(request.form.get("version")))
     except ConflictError:
         db.rollback()
-        return conflicts.conflict_page("product_model", code, posted,
-                                       _number(request.form.get("base")), where)
+        return conflicts.conflict_page(kind, key, posted, _number(request.form.get("base")),
+                                       where)
     except ValidationError as exc:
         db.rollback()
-        page = render_editor(s.get_product_model(db, code), where, posted=posted,
-                             errors=exc.errors)
-        return page, 422
-    flash(f"Saved product model {code}.", "success")
-    return redirect(url_for("editor.edit_model", code=code, **_where_args(where)))
+        return render_editor(get(db, key), where, posted=posted, errors=exc.errors), 422
+    flash(saved, "success")
+    return redirect(url_for(endpoint, **address, **_where_args(where)))
 
 
 def _check_posted(posted: Posted, entity: Product | ProductModel) -> None:
