@@ -18,7 +18,6 @@ from typing import Any, BinaryIO, Protocol
 import orjson
 from sqlalchemy.orm import Session
 
-from exporters.collector import young_collections
 from exporters.context import ExportContext, ImageSource, build_context
 from exporters.filters import ChannelFilter, channel_filter
 from exporters.mapping import Mapped, Mapper
@@ -28,6 +27,7 @@ from exporters.rules import Problem
 from exporters.values import plain_number
 from pim.catalog.models import Channel
 from pim.catalog.reading import ResolvedProduct, count_products, stream_products
+from pim.collector import young_collections
 
 PREPARE_BATCH = 500
 # products read per statement: fewer round trips than the reading default, a few MB more

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pim.catalog.structure_cache import forget_structure
+from pim.collector import young_collections
 from pim.errors import PrismError, ValidationError
 from pim.imports.items import FAILED, OUTCOMES, Item, Problem, field_problems
 from pim.imports.writing import WriteContext
@@ -107,8 +108,11 @@ class Engine:
     def run(self, tasks: list[Task]) -> bool:
         """Import every task; return whether the writes were kept (committed)."""
         try:
-            for task in tasks:
-                self._run_task(task)
+            # a batch's rows, values and checks are freed by reference counting; full
+            # collections over them would only rescan the heap, batch after batch
+            with young_collections(every=2) as collected:
+                for task in tasks:
+                    self._run_task(task, collected)
         except BaseException:
             self.session.rollback()
             raise
@@ -118,7 +122,7 @@ class Engine:
         self.session.commit()
         return True
 
-    def _run_task(self, task: Task) -> None:
+    def _run_task(self, task: Task, collected: Callable[[], None]) -> None:
         items = iter(task.converter.items(task.rows))
         while batch := list(islice(items, self.batch_size)):
             self._write_batch(task, batch)
@@ -126,6 +130,7 @@ class Engine:
                 self.session.commit()
             self.batches += 1
             self.after_batch(self)
+            collected()
 
     def _write_batch(self, task: Task, batch: list[Item]) -> None:
         bulk = getattr(task.converter, "write_many", None)

@@ -1,4 +1,4 @@
-"""Keep Python's cyclic garbage collector to young objects while an export streams.
+"""Keep Python's cyclic garbage collector to young objects while an export or import streams.
 
 An export allocates millions of short-lived containers (decoded values, records) that
 reference counting frees as soon as a batch is written. The collector does not know that:
