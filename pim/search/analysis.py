@@ -69,5 +69,6 @@ SPELLING_WORD = re.compile(r"[^\W\d_]{3,}")
 
 def spelling_words(texts: list[str]) -> str:
     """Return the distinct words of `texts`, lower-cased: what "did you mean" may propose."""
-    words = {word.lower() for text in texts for word in SPELLING_WORD.findall(text)}
+    # a line break is no letter: joining the texts makes no word across two of them
+    words = set(map(str.lower, SPELLING_WORD.findall("\n".join(texts))))
     return " ".join(sorted(words))

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from pim.catalog.documents import decode
 from pim.catalog.models import (
     Attribute,
     AttributeOption,
@@ -108,13 +109,14 @@ def load_models(session: Session, ids: Iterable[int]) -> dict[int, ModelRow]:
     """Read the given product models and their ancestors."""
     found: dict[int, ModelRow] = {}
     wanted = set(ids)
+    models = ProductModel.__table__.c
     while wanted:
         rows = session.execute(
-            select(ProductModel.id, ProductModel.code, ProductModel.parent_id,
-                   ProductModel.values, ProductModel.version)
-            .where(ProductModel.id.in_(sorted(wanted)))).all()
-        for row in rows:
-            found[row.id] = ModelRow(row.code, row.parent_id, row.values or {}, row.version, [])
+            select(models.id, models.code, models.parent_id, cast(models["values"], Text),
+                   models.version)
+            .where(models.id.in_(sorted(wanted)))).all()
+        for model_id, code, parent_id, values, version in rows:
+            found[model_id] = ModelRow(code, parent_id, decode(values), version, [])
         wanted = {r.parent_id for r in rows if r.parent_id and r.parent_id not in found}
     links = session.execute(select(product_model_categories).where(
         product_model_categories.c.product_model_id.in_(sorted(found))))
@@ -135,8 +137,9 @@ def model_chain(parent_id: int | None, models: dict[int, ModelRow]) -> list[Mode
 def completeness_rows(session: Session, ids: list[int]) -> dict[int, list[tuple[int, str, int]]]:
     """Return (channel id, locale, ratio) rows per product."""
     rows: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
-    query = select(Completeness.product_id, Completeness.channel_id, Completeness.locale,
-                   Completeness.ratio).where(Completeness.product_id.in_(ids))
+    table = Completeness.__table__.c
+    query = select(table.product_id, table.channel_id, table.locale,
+                   table.ratio).where(table.product_id.in_(ids))
     for product_id, channel_id, locale, ratio in session.execute(query):
         rows[product_id].append((channel_id, locale, ratio))
     return rows
@@ -149,9 +152,12 @@ def stamp_of(versions: list[int], completeness: list[tuple[int, str, int]]) -> s
     return f"{versions_part}:{digest:08x}"
 
 
-PRODUCT_COLUMNS = (Product.id, Product.identifier, Product.family_id, Product.parent_id,
-                   Product.enabled, Product.status, Product.values, Product.created,
-                   Product.updated, Product.version)
+_PRODUCTS = Product.__table__.c
+# values are read as JSON text: orjson decodes it several times faster than the json module
+PRODUCT_COLUMNS = (_PRODUCTS.id, _PRODUCTS.identifier, _PRODUCTS.family_id, _PRODUCTS.parent_id,
+                   _PRODUCTS.enabled, _PRODUCTS.status,
+                   cast(_PRODUCTS["values"], Text).label("values"), _PRODUCTS.created,
+                   _PRODUCTS.updated, _PRODUCTS.version)
 
 
 def product_documents(session: Session, ids: Iterable[int], catalog: CatalogStructure
@@ -160,7 +166,7 @@ def product_documents(session: Session, ids: Iterable[int], catalog: CatalogStru
     ids = sorted(set(ids))
     if not ids:
         return []
-    rows = session.execute(select(*PRODUCT_COLUMNS).where(Product.id.in_(ids))).all()
+    rows = session.execute(select(*PRODUCT_COLUMNS).where(_PRODUCTS.id.in_(ids))).all()
     categories: dict[int, list[int]] = defaultdict(list)
     for product_id, category_id in session.execute(
             select(product_categories).where(product_categories.c.product_id.in_(ids))):
@@ -192,7 +198,7 @@ def _document(row: Any, category_ids: list[int], completeness: list[tuple[int, s
         doc["category"] = " ".join(sorted(codes))
     for channel_id, locale, ratio in completeness:
         doc[complete_field(catalog.channels[channel_id], locale)] = int(ratio)
-    doc.update(value_fields(_merged(row.values, chain), catalog))
+    doc.update(value_fields(_merged(decode(row.values), chain), catalog))
     return doc
 
 
