@@ -3,172 +3,206 @@
 Whoosh's `SegmentWriter` pickles every posting to a temporary pool, sorts the pool on disk,
 reads each posting back, looks its field length up in a column and buffers it one call at
 a time: tens of microseconds per posting, over a hundred postings per product. A full
-rebuild needs none of that: `SegmentBuilder` keeps each term's postings in memory, writes
-each posting list in blocks through the codec's own postings writer, and analyzes each
-distinct word once per field (`TermMaker`). The files it writes are ordinary Whoosh
-segments, the same bytes Whoosh's writer would produce for the same documents.
+rebuild needs none of that. `SegmentBuilder` appends each value's term numbers to flat
+arrays (a few calls per value, whatever its number of words), sorts them by term once per
+field with numpy, and writes the posting lists a term at a time (`pim.search.postwriter`).
+The segments decode to the same postings, lengths, columns and stored fields as those
+Whoosh's writer makes from the same documents.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from whoosh.analysis import (
-    CompositeAnalyzer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
-from whoosh.analysis.acore import Token
+import numpy as np
 from whoosh.codec import default_codec
 from whoosh.fields import FieldType, Schema
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.system import emptybytes, pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 
-from pim.search.analysis import FoldFilter
+from pim.search.postwriter import (
+    PostingLists,
+    column_writer,
+    compress_stored_fields_quickly,
+    write_lengths,
+    write_postings,
+)
+from pim.search.terms import VALUE_CACHE, WORD_CACHE, TermMaker, WordTerms, frequency_value
 
-# Filters that look at one token at a time: a word's terms do not depend on its neighbours.
-TOKEN_FILTERS = (LowercaseFilter, StopFilter, StemFilter, FoldFilter)
-# whole values analyzed and remembered per field (codes, statuses, completeness ratios)
-VALUE_CACHE = 50_000
-WORD_CACHE = 500_000
 # documents per segment: what one segment's postings cost in memory while it is built
 SEGMENT_DOCS = 100_000
-_STOPPED = None
-_UNSEEN = object()
-
-Postings = list[tuple[bytes, int, float, bytes]]
+# the term number of a word a stop filter drops
+STOP = -1
 
 
-class _FastField:
-    """A field whose analyzer is a regex tokenizer followed by token-local filters."""
+class _FieldPostings:
+    """The term numbers one field gathers while a segment is built, in flat arrays.
 
-    def __init__(self, field: FieldType) -> None:
-        analyzer = field.analyzer
-        items = list(analyzer.items) if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
-        self.tokenizer: RegexTokenizer = items[0]
-        self.filters = items[1:]
-        self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in self.filters)
-        self.format = field.format
-        self.boost = field.format.field_boost
-        self.words: dict[str, bytes | None] = {}
-        self.encoded: dict[tuple[int, ...], bytes] = {}
+    A word field keeps one entry per token (term number and position) and makes the
+    postings when the segment is written; another field keeps its values' postings.
+    """
 
-    @staticmethod
-    def fits(field: FieldType) -> bool:
-        analyzer = field.analyzer
-        if analyzer is None or type(field.format) not in (Positions, Frequency, Existence):
-            return False
-        items = list(analyzer.items) if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
-        tokenizer = items[0]
-        return (type(tokenizer) is RegexTokenizer and not tokenizer.gaps
-                and all(type(f) in TOKEN_FILTERS for f in items[1:]))
+    def __init__(self, fieldname: str, field: FieldType, terms: TermMaker) -> None:
+        self.fieldname = fieldname
+        self.field = field
+        self.maker = terms
+        self.words = terms.word_terms(fieldname, field)
+        self.whole = terms.whole_value_term(field)
+        self.numbers: dict[bytes, int] = {}
+        self._word_numbers: dict[str, int] = {}
+        self._values: dict[Any, tuple[array, array, list[bytes], int]] = {}
+        self.terms = array("I")  # a term number per token (word fields) or per posting
+        self.positions = array("I")  # word fields: each token's position
+        self.weights = array("f")  # other fields: each posting's weight
+        self.values: list[bytes] = []  # other fields: each posting's encoded value
+        self.docs = array("I")  # per value added: its document,
+        self.counts = array("I")  # how many entries it added,
+        self.lengths = array("I")  # and the field length it gives its document
 
-    def term(self, word: str) -> bytes | None:
-        """Return the index term of one token (None when a filter drops it)."""
-        found = self.words.get(word, _UNSEEN)
-        if found is not _UNSEEN:
-            return found
-        token = Token(positions=True, removestops=True, mode="index")
-        token.text, token.pos, token.boost, token.stopped = word, 0, 1.0, False
-        stream: Any = iter([token])
-        for item in self.filters:
-            stream = item(stream)
-        texts = [t.text for t in stream if not t.stopped]
-        if len(texts) > 1:
-            raise ValueError(f"a token filter of {self.filters} split {word!r}")
-        found = texts[0].encode("utf-8") if texts else _STOPPED
-        if len(self.words) >= WORD_CACHE:
-            self.words.clear()
-        self.words[word] = found
+    def add(self, docnum: int, value: Any) -> None:
+        if self.words is not None and isinstance(value, str):
+            self._add_words(docnum, value)
+        elif self.whole is not None and isinstance(value, str):
+            # one term per value (identifiers): nothing worth remembering
+            self.terms.append(self._number(self.whole(value)))
+            self.weights.append(self.field.format.field_boost)
+            self._added(docnum, 1, 1)
+        else:
+            self._add_value(docnum, value)
+
+    def _number(self, term: bytes) -> int:
+        return self.numbers.setdefault(term, len(self.numbers))
+
+    def _word_number(self, word: str) -> int:
+        found = self._word_numbers.get(word)
+        if found is None:
+            term = self.words.term(word)  # type: ignore[union-attr]
+            found = STOP if term is None else self._number(term)
+            if len(self._word_numbers) >= WORD_CACHE:
+                self._word_numbers.clear()
+            self._word_numbers[word] = found
         return found
 
-    def postings(self, value: str) -> tuple[Postings, int]:
-        """Return (term, frequency, weight, encoded value) per distinct term, and the length."""
-        cache = self.words
-        texts = [cache.get(m.group(), _UNSEEN) for m in self.tokenizer.expression.finditer(value)]
-        if _UNSEEN in texts:
-            texts = [self.term(m.group()) for m in self.tokenizer.expression.finditer(value)]
-        positions: dict[bytes, list[int]] = defaultdict(list)
-        if _STOPPED not in texts:
-            for pos, text in enumerate(texts):
-                positions[text].append(pos)
-            kept = len(texts)
-        else:
-            places = [pos for pos, text in enumerate(texts) if text is not _STOPPED]
-            if self.renumber and places:  # stop words leave no gap after the first word
-                places = range(places[0], places[0] + len(places))
-            for pos, text in zip(places, (t for t in texts if t is not _STOPPED),
-                                 strict=True):
-                positions[text].append(pos)
-            kept = len(places)
-        items = self._encode(positions)
-        return items, (kept if type(self.format) is not Existence else len(items))
-
-    def _encode(self, positions: dict[bytes, list[int]]) -> Postings:
-        boost = self.boost
-        fmt = self.format
-        kind = type(fmt)
-        if kind is Existence:
-            return [(text, 1, boost, emptybytes) for text in positions]
-        items = []
-        encoded = self.encoded
-        for text, found in positions.items():
-            key = tuple(found) if kind is Positions else (len(found),)
-            value = encoded.get(key)
-            if value is None:
-                value = encoded[key] = (fmt.encode(found) if kind is Positions
-                                        else pack_uint(len(found)))
-            items.append((text, len(found), float(len(found)) * boost, value))
-        return items
-
-
-class TermMaker:
-    """Turn field values into postings exactly as `FieldType.index` does, faster."""
-
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-        self._fast: dict[str, _FastField | None] = {}
-        self._values: dict[tuple[str, Any], tuple[Postings, int]] = {}
-
-    def postings(self, fieldname: str, field: FieldType, value: Any) -> tuple[Postings, int]:
-        """Return the postings of one value and the field length it adds."""
-        fast = self._fast.get(fieldname, False)
-        if fast is False:
-            fast = self._fast[fieldname] = _FastField(field) if _FastField.fits(field) else None
-        if fast is not None and isinstance(value, str):
-            return fast.postings(value)
-        key = (fieldname, value)
+    def _add_words(self, docnum: int, text: str) -> None:
+        words = self.words.words(text)  # type: ignore[union-attr]
         try:
-            found = self._values.get(key)
+            numbers = list(map(self._word_numbers.__getitem__, words))
+        except KeyError:
+            numbers = [self._word_number(word) for word in words]
+        places: Iterable[int]
+        if STOP in numbers:
+            places = [pos for pos, number in enumerate(numbers) if number != STOP]
+            if self.words.renumber and places:  # type: ignore[union-attr]
+                # stop words leave no gap after the first kept word
+                places = range(places[0], places[0] + len(places))
+            numbers = [number for number in numbers if number != STOP]
+        else:
+            places = range(len(numbers))
+        if not numbers:
+            return
+        self.terms.extend(numbers)
+        self.positions.extend(places)
+        self._added(docnum, len(numbers),
+                    len(set(numbers)) if self.words.kind is Existence else len(numbers))  # type: ignore[union-attr]
+
+    def _add_value(self, docnum: int, value: Any) -> None:
+        try:
+            found = self._values.get(value)
         except TypeError:  # an unhashable value
-            return self._index(field, value)
+            found = self._postings_of(value)
         if found is None:
-            found = self._index(field, value)
+            found = self._postings_of(value)
             if len(self._values) >= VALUE_CACHE:
                 self._values.clear()
-            self._values[key] = found
-        return found
+            self._values[value] = found
+        numbers, weights, values, length = found
+        if not numbers:
+            return
+        self.terms.extend(numbers)
+        self.weights.extend(weights)
+        self.values.extend(values)
+        self._added(docnum, len(numbers), length)
 
-    @staticmethod
-    def _index(field: FieldType, value: Any) -> tuple[Postings, int]:
-        items = [(btext, freq, weight, vbytes or emptybytes)
-                 for btext, freq, weight, vbytes in field.index(value)]
-        return items, sum(freq for _, freq, _, _ in items) if field.scorable else 0
+    def _postings_of(self, value: Any) -> tuple[array, array, list[bytes], int]:
+        items, length = self.maker.postings(self.fieldname, self.field, value)
+        values = [vbytes for _, _, _, vbytes in items if vbytes]
+        if values and len(values) != len(items):
+            raise ValueError(f"field {self.fieldname!r} gave some postings no value")
+        return (array("I", [self._number(btext) for btext, _, _, _ in items]),
+                array("f", [weight for _, _, weight, _ in items]), values, length)
+
+    def _added(self, docnum: int, count: int, length: int) -> None:
+        self.docs.append(docnum)
+        self.counts.append(count)
+        self.lengths.append(length if self.field.scorable else 0)
+
+    def length_bytes(self) -> np.ndarray:
+        """Return the length byte of each value added (0 for none)."""
+        lengths = np.frombuffer(self.lengths, dtype=np.uint32)
+        distinct, where = np.unique(lengths, return_inverse=True)
+        table = np.array([length_to_byte(int(n)) if n else 0 for n in distinct], dtype=np.uint8)
+        return table[where]
+
+    def posting_lists(self, doc_length_bytes: np.ndarray) -> PostingLists:
+        """Group the entries into postings by term, documents ascending in each term."""
+        terms = sorted(self.numbers)
+        rank = np.empty(len(terms), dtype=np.int64)
+        rank[np.array([self.numbers[t] for t in terms], dtype=np.int64)] = np.arange(len(terms))
+        keys = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32),
+                         np.frombuffer(self.counts, dtype=np.uint32))
+        order = np.argsort(keys, kind="stable")
+        keys, docs = keys[order], docs[order]
+        if self.words is not None:
+            keys, docs, weights, values = self._word_postings(keys, docs, order)
+        else:
+            weights = np.frombuffer(self.weights, dtype=np.float32)[order]
+            values = list(map(self.values.__getitem__, order.tolist())) if self.values else None
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        docs64 = docs.astype(np.int64)
+        return PostingLists(
+            terms=terms, starts=[*starts.tolist(), len(keys)], docs=docs64.tolist(),
+            gaps=np.diff(docs64, prepend=0).tolist(), weights=weights.tolist(), values=values,
+            length_bytes=(doc_length_bytes[docs].tolist() if self.field.scorable else None))
+
+    def _word_postings(self, keys: np.ndarray, docs: np.ndarray, order: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[bytes] | None]:
+        words: WordTerms = self.words  # type: ignore[assignment]
+        positions = np.frombuffer(self.positions, dtype=np.uint32)[order]
+        new = np.ones(len(keys), dtype=bool)
+        new[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+        first = np.flatnonzero(new)
+        freqs = np.diff(np.append(first, len(keys)))
+        if words.kind is Existence:
+            weights = np.full(len(first), words.boost, dtype=np.float32)
+        else:
+            weights = (freqs.astype(np.float64) * words.boost).astype(np.float32)
+        values: list[bytes] | None = None
+        if words.kind is Positions:
+            at = positions[first].tolist()
+            values = list(map(words.single_values(max(at, default=0)).__getitem__, at))
+            for index in np.flatnonzero(freqs > 1).tolist():
+                start = first[index]
+                values[index] = words.positions_value(
+                    positions[start:start + freqs[index]].tolist())
+        elif words.kind is Frequency:
+            encoded = [frequency_value(n) for n in range(int(freqs.max(initial=0)) + 1)]
+            values = list(map(encoded.__getitem__, freqs.tolist()))
+        return keys[first], docs[first], weights, values
 
 
-class _TermPostings:
-    __slots__ = ("ids", "values", "weights")
+class _Slot:
+    """What a segment writes for one field of each document."""
 
-    def __init__(self) -> None:
-        self.ids = array("I")
-        self.weights = array("f")
-        self.values: list[bytes] = []
+    __slots__ = ("column", "field", "postings", "stored")
+
+    def __init__(self, field: FieldType, postings: _FieldPostings | None, column: Any) -> None:
+        self.field = field
+        self.postings = postings
+        self.stored = field.stored
+        self.column = column
 
 
 class _OwnTemporaryFiles:
@@ -204,70 +238,62 @@ class SegmentBuilder:
         self.segment = self.codec.new_segment(storage, indexname)
         self._files = _OwnTemporaryFiles(storage, f"{self.segment.segment_id()}.tmp")
         self.perdoc = self.codec.per_document_writer(self._files, self.segment)
-        self.terms = terms or TermMaker(schema)
+        compress_stored_fields_quickly(self.perdoc)
+        self.terms = terms or TermMaker()
         self.count = 0
-        self._postings: dict[str, dict[bytes, _TermPostings]] = defaultdict(dict)
-        self._lengths: dict[str, array] = {}
-        self._fields: dict[str, FieldType] = {}
+        self._slots: dict[str, _Slot] = {}
 
-    def _field(self, fieldname: str) -> FieldType:
-        field = self._fields.get(fieldname)
-        if field is None:
-            if fieldname not in self.schema:
-                raise ValueError(f"no field named {fieldname!r} in the index schema")
-            field = self._fields[fieldname] = self.schema[fieldname]
-        return field
+    def _slot(self, fieldname: str) -> _Slot:
+        if fieldname not in self.schema:
+            raise ValueError(f"no field named {fieldname!r} in the index schema")
+        field = self.schema[fieldname]
+        postings = _FieldPostings(fieldname, field, self.terms) if field.indexed else None
+        column = (column_writer(self.perdoc, fieldname, field.column_type)
+                  if field.column_type else None)
+        slot = self._slots[fieldname] = _Slot(field, postings, column)
+        return slot
 
     def add(self, document: dict[str, Any]) -> None:
         """Add one document (the keyword arguments `add_document` would get)."""
         docnum = self.count
         perdoc = self.perdoc
+        slots = self._slots
         perdoc.start_doc(docnum)
         for fieldname in sorted(document):
             value = document[fieldname]
             if value is None or fieldname.startswith("_"):
                 continue
-            field = self._field(fieldname)
-            length = 0
-            if field.indexed:
-                length = self._add_postings(fieldname, field, value, docnum)
-            perdoc.add_field(fieldname, field, value if field.stored else None, length)
-            column = field.column_type
-            if column:
-                perdoc.add_column_value(fieldname, column, field.to_column_value(value))
+            slot = slots.get(fieldname) or self._slot(fieldname)
+            if slot.postings is not None:
+                slot.postings.add(docnum, value)
+            if slot.stored:
+                perdoc.add_field(fieldname, slot.field, value, 0)
+            if slot.column is not None:
+                slot.column.add(docnum, slot.field.to_column_value(value))
         perdoc.finish_doc()
         self.count += 1
 
-    def _add_postings(self, fieldname: str, field: FieldType, value: Any, docnum: int) -> int:
-        items, length = self.terms.postings(fieldname, field, value)
-        if not field.scorable:
-            length = 0
-        if length:
-            lengths = self._lengths.get(fieldname)
-            if lengths is None:
-                lengths = self._lengths[fieldname] = array("B")
-            if len(lengths) < docnum:
-                lengths.extend(bytes(docnum - len(lengths)))
-            lengths.append(length_to_byte(length))
-        terms = self._postings[fieldname]
-        for btext, _freq, weight, vbytes in items:
-            found = terms.get(btext)
-            if found is None:
-                found = terms[btext] = _TermPostings()
-            found.ids.append(docnum)
-            found.weights.append(weight)
-            if vbytes:
-                found.values.append(vbytes)
-        return length
-
     def finish(self) -> Any:
         """Write the posting lists and columns; return the finished segment."""
+        fields = {name: slot.postings for name, slot in sorted(self._slots.items())
+                  if slot.postings is not None and slot.postings.numbers}
+        doc_lengths = {}
+        for fieldname, postings in fields.items():
+            docs = np.frombuffer(postings.docs, dtype=np.uint32)
+            marks = postings.length_bytes()
+            total = sum(postings.lengths)
+            if total:
+                write_lengths(self.perdoc, fieldname, docs.tolist(), marks.tolist(), total)
+            doc_lengths[fieldname] = np.zeros(self.count, dtype=np.uint8)
+            doc_lengths[fieldname][docs] = marks
         self.perdoc.close()
         if self._files.temporary is not None:
             self._files.temporary.destroy()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
-        for fieldname in sorted(self._postings):
-            self._write_field(fieldwriter, fieldname)
+        for fieldname, postings in fields.items():
+            lists = postings.posting_lists(doc_lengths.pop(fieldname))
+            write_postings(fieldwriter, fieldname, postings.field, lists)
+        self._slots.clear()
         fieldwriter.close()
         self.segment.set_doc_count(self.count)
         if self.segment.should_assemble():
@@ -275,39 +301,13 @@ class SegmentBuilder:
             self.segment.compound = True
         return self.segment
 
-    def _write_field(self, fieldwriter: Any, fieldname: str) -> None:
-        field = self._field(fieldname)
-        fieldwriter.start_field(fieldname, field)
-        lengths = self._lengths.get(fieldname, array("B"))
-        limit = self.codec._blocklimit
-        terms = self._postings.pop(fieldname)
-        for btext in sorted(terms):
-            found = terms[btext]
-            fieldwriter.start_term(btext)
-            writer = fieldwriter._postwriter
-            ids, weights, values = found.ids, found.weights, found.values
-            for start in range(0, len(ids), limit):
-                if start:
-                    writer._write_block()
-                end = start + limit
-                block = ids[start:end]
-                writer._ids = block
-                writer._weights = weights[start:end]
-                writer._values = values[start:end]
-                writer._maxweight = max(0, max(writer._weights))
-                marks = [lengths[d] for d in block if d < len(lengths) and lengths[d]]
-                writer._minlength = byte_to_length(min(marks)) if marks else None
-                writer._maxlength = byte_to_length(max(marks)) if marks else 0
-            fieldwriter.finish_term()
-        fieldwriter.finish_field()
-
 
 def build_segments(storage: Any, indexname: str, schema: Schema,
                    documents: Iterable[dict[str, Any]], *, segment_docs: int = SEGMENT_DOCS,
                    added: Callable[[int], None] | None = None) -> list[Any]:
     """Write `documents` as new segments of at most `segment_docs` each; return them."""
     segments = []
-    terms = TermMaker(schema)
+    terms = TermMaker()
     builder = SegmentBuilder(storage, indexname, schema, terms)
     for document in documents:
         builder.add(document)

@@ -1,0 +1,139 @@
+"""Write a new segment's posting lists and length columns in Whoosh 2.7's W3 format.
+
+Whoosh's postings writer takes one posting per call and keeps running statistics; a full
+rebuild has every posting list complete before writing, so the blocks, their statistics
+and the term records are made here from plain lists, a term at a time. The W3 internals
+this needs (the field writer's files, the per-document writer's columns and field length
+totals) are used in this one module; tests compare its segments with Whoosh's own.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pickle import dumps
+from typing import Any
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
+from whoosh.fields import FieldType
+from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
+
+_TERMINFO = W3TermInfo._struct
+_NO_LENGTH: tuple[int, int] = (0, 0)
+STORED_WINDOW_BITS = 12
+STORED_MEMORY_LEVEL = 4
+
+
+@dataclass
+class PostingLists:
+    """Every posting of one field, grouped by term (terms in byte order, docs ascending)."""
+
+    terms: list[bytes]
+    starts: list[int]  # postings of terms[i] are [starts[i], starts[i + 1])
+    docs: list[int]
+    gaps: list[int]  # docs[i] - docs[i - 1] (docs[0] for the first)
+    weights: list[float]
+    values: list[bytes] | None  # None when the format stores no value
+    length_bytes: list[int] | None  # the field length byte of each posting's document
+
+
+def _compress_small(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, STORED_WINDOW_BITS, STORED_MEMORY_LEVEL)
+    return compressor.compress(data) + compressor.flush()
+
+
+def compress_stored_fields_quickly(perdoc: Any) -> None:
+    """Compress each document's stored fields with a window sized for a few hundred bytes.
+
+    `zlib.compress` sets up a 32 KB window and its tables for every document, which costs
+    more than pickling the fields; the smaller stream decompresses the same way.
+    """
+    perdoc._get_column("_stored")._child._compress = _compress_small
+
+
+def column_writer(perdoc: Any, name: str, column: Any) -> Any:
+    """Return the writer of a per-document column, creating the column on first use."""
+    if not perdoc._has_column(name):
+        perdoc._create_column(name, column)
+    return perdoc._get_column(name)
+
+
+def write_lengths(perdoc: Any, fieldname: str, docs: Sequence[int],
+                  length_bytes: Sequence[int], total: int) -> None:
+    """Write the length byte of each document of a field and add to the field's total."""
+    add = column_writer(perdoc, _lenfield(fieldname), LENGTHS_COLUMN).add
+    for docnum, length_byte in zip(docs, length_bytes, strict=True):
+        if length_byte:
+            add(docnum, length_byte)
+    perdoc._fieldlengths[fieldname] += total
+
+
+def _mini_weights(weights: list[float]) -> Any:
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        return None if first == 1.0 else first
+    return tuple(weights)
+
+
+def write_postings(fieldwriter: Any, fieldname: str, field: FieldType,
+                   lists: PostingLists) -> None:
+    """Write the posting lists and term records of one field, as W3FieldWriter would."""
+    fieldwriter.start_field(fieldname, field)
+    codec = fieldwriter._codec
+    limit = codec._blocklimit
+    if codec._compression or codec._inlinelimit > 1:
+        raise ValueError("posting lists are written uncompressed and never inlined")
+    fixed = field.format.fixed_value_size()
+    postfile = fieldwriter._postfile
+    add_term = fieldwriter._tindex.add
+    prefix = pack_ushort(fieldwriter._fieldid)
+    offset = postfile.tell()
+    parts: list[bytes] = []
+    docs, gaps, weights = lists.docs, lists.gaps, lists.weights
+    values, marks = lists.values, lists.length_bytes
+    starts = lists.starts
+    for number, btext in enumerate(lists.terms):
+        start, end = starts[number], starts[number + 1]
+        begin = offset
+        parts.append(WHOOSH3_HEADER_MAGIC)
+        offset += len(WHOOSH3_HEADER_MAGIC)
+        total = 0.0
+        top = 0
+        low: int | None = None
+        high = 0
+        for first in range(start, end, limit):
+            last = min(first + limit, end)
+            ids = docs[first:last]
+            block_weights = weights[first:last]
+            block_top = max(0, max(block_weights))
+            if marks is None:
+                block_low, block_high = _NO_LENGTH
+            else:
+                block_marks = marks[first:last]
+                block_low, block_high = min(block_marks), max(block_marks)
+            if fixed is None:
+                mini_values: Any = tuple(values[first:last]) if values is not None else ()
+            elif fixed == 0:
+                mini_values = None
+            else:
+                mini_values = emptybytes.join(values[first:last]) if values is not None else b""
+            deltas = (ids[0], *gaps[first + 1:last])
+            data = dumps((deltas, _mini_weights(block_weights), mini_values), 2)
+            info = dumps((len(ids), ids[-1], block_top, 0, block_low, block_high), 2)
+            size = len(info) + len(data)
+            parts += (pack_int(-size if last == end else size), info, data)
+            offset += 4 + size
+            total += sum(block_weights)
+            top = max(top, block_top)
+            if marks is not None:
+                low = block_low if low is None else min(low, block_low)
+                high = max(high, block_high)
+        record = _TERMINFO.pack(False, total, end - start, low or 0, high, top,
+                                docs[start], docs[end - 1])
+        add_term(prefix + btext, record + pack_long(begin) + pack_int(offset - begin))
+        if len(parts) > 4096:
+            postfile.write(emptybytes.join(parts))
+            parts.clear()
+    postfile.write(emptybytes.join(parts))
+    fieldwriter.finish_field()
