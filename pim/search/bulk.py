@@ -196,13 +196,28 @@ class _FieldPostings:
 class _Slot:
     """What a segment writes for one field of each document."""
 
-    __slots__ = ("column", "field", "postings", "stored")
+    __slots__ = ("_column_values", "column", "field", "postings", "stored")
 
     def __init__(self, field: FieldType, postings: _FieldPostings | None, column: Any) -> None:
         self.field = field
         self.postings = postings
         self.stored = field.stored
         self.column = column
+        self._column_values: dict[Any, Any] = {}
+
+    def column_value(self, value: Any) -> Any:
+        """Return the column form of a value; dates and numbers repeat, so remember them."""
+        if isinstance(value, str):
+            return self.field.to_column_value(value)
+        try:
+            found = self._column_values.get(value)
+        except TypeError:  # an unhashable value
+            return self.field.to_column_value(value)
+        if found is None:
+            if len(self._column_values) >= VALUE_CACHE:
+                self._column_values.clear()
+            found = self._column_values[value] = self.field.to_column_value(value)
+        return found
 
 
 class _OwnTemporaryFiles:
@@ -269,7 +284,7 @@ class SegmentBuilder:
             if slot.stored:
                 perdoc.add_field(fieldname, slot.field, value, 0)
             if slot.column is not None:
-                slot.column.add(docnum, slot.field.to_column_value(value))
+                slot.column.add(docnum, slot.column_value(value))
         perdoc.finish_doc()
         self.count += 1
 

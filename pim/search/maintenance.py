@@ -17,6 +17,7 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 
 from pim.catalog.models import Product, ProductModel
+from pim.collector import young_collections
 from pim.db import make_engine, make_session_factory
 from pim.search.bulk import build_segments
 from pim.search.documents import completeness_rows, load_structure, product_documents, stamp_of
@@ -130,8 +131,12 @@ def product_id_batches(session: Session, size: int = BATCH, *, after: int = 0,
 def _documents(session: Session, *, after: int = 0, upto: int | None = None
                ) -> Iterator[dict[str, Any]]:
     catalog = load_structure(session)
-    for batch in product_id_batches(session, after=after, upto=upto):
-        yield from product_documents(session, batch, catalog)
+    # a batch's rows and documents are freed by reference counting; full collections
+    # would rescan the growing posting arrays and caches of the builder, batch after batch
+    with young_collections() as collected:
+        for batch in product_id_batches(session, after=after, upto=upto):
+            yield from product_documents(session, batch, catalog)
+            collected()
 
 
 def _id_ranges(session: Session, parts: int) -> list[tuple[int, int]]:

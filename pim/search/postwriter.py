@@ -9,17 +9,21 @@ totals) are used in this one module; tests compare its segments with Whoosh's ow
 
 from __future__ import annotations
 
+import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from hashlib import md5
 from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.fields import FieldType
+from whoosh.filedb.filetables import md5_hash
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 
 _TERMINFO = W3TermInfo._struct
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")
 _NO_LENGTH: tuple[int, int] = (0, 0)
 STORED_WINDOW_BITS = 12
 STORED_MEMORY_LEVEL = 4
@@ -69,6 +73,29 @@ def write_lengths(perdoc: Any, fieldname: str, docs: Sequence[int],
     perdoc._fieldlengths[fieldname] += total
 
 
+def _add_term_records(table: Any, keys: list[bytes], records: list[bytes]) -> None:
+    """Append records to an OrderedHashWriter as its `add` would, in one write."""
+    if table.hashfn is not md5_hash:
+        raise ValueError("the terms table hashes its keys with MD5")
+    if not keys:
+        return
+    if keys[0] <= table.lastkey:
+        raise ValueError(f"keys must increase: {table.lastkey!r}..{keys[0]!r}")
+    dbfile = table.dbfile
+    position = dbfile.tell()
+    places = table.index
+    buckets = table.buckets
+    parts: list[bytes] = []
+    for key, record in zip(keys, records, strict=True):
+        places.append(position)
+        digest = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+        buckets[digest & 255].append((digest, position))
+        parts += (_KEY_VALUE_LENGTHS.pack(len(key), len(record)), key, record)
+        position += 8 + len(key) + len(record)
+    dbfile.write(emptybytes.join(parts))
+    table.lastkey = keys[-1]
+
+
 def _mini_weights(weights: list[float]) -> Any:
     first = weights[0]
     if weights.count(first) == len(weights):
@@ -86,7 +113,8 @@ def write_postings(fieldwriter: Any, fieldname: str, field: FieldType,
         raise ValueError("posting lists are written uncompressed and never inlined")
     fixed = field.format.fixed_value_size()
     postfile = fieldwriter._postfile
-    add_term = fieldwriter._tindex.add
+    keys: list[bytes] = []
+    records: list[bytes] = []
     prefix = pack_ushort(fieldwriter._fieldid)
     offset = postfile.tell()
     parts: list[bytes] = []
@@ -131,9 +159,11 @@ def write_postings(fieldwriter: Any, fieldname: str, field: FieldType,
                 high = max(high, block_high)
         record = _TERMINFO.pack(False, total, end - start, low or 0, high, top,
                                 docs[start], docs[end - 1])
-        add_term(prefix + btext, record + pack_long(begin) + pack_int(offset - begin))
+        keys.append(prefix + btext)
+        records.append(record + pack_long(begin) + pack_int(offset - begin))
         if len(parts) > 4096:
             postfile.write(emptybytes.join(parts))
             parts.clear()
     postfile.write(emptybytes.join(parts))
+    _add_term_records(fieldwriter._tindex, keys, records)
     fieldwriter.finish_field()
