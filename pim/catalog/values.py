@@ -72,6 +72,9 @@ class ValuesValidator:
     def __init__(self, cache: StructureCache) -> None:
         self.cache = cache
         self.types = cache.type_context()
+        # the (attribute, locale, channel) places already found right: the structure does
+        # not change under one validator, and a batch repeats its places
+        self._places: set[tuple[str, Any, Any]] = set()
 
     def validate(self, values: Any, allowed: set[str] | None = None, why: str = "") -> tuple[
         Values, list[FieldError]
@@ -110,12 +113,12 @@ class ValuesValidator:
 
     def _entry(self, attribute: Any, entry: Any, seen: set, errors: list) -> dict | None:
         code = attribute.code
-        if not isinstance(entry, dict) or set(entry) != ENTRY_KEYS:
+        if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
             errors.append(FieldError(
                 "values", 'each value is {"locale": ..., "scope": ..., "data": ...}', code))
             return None
         locale, scope = entry["locale"], entry["scope"]
-        problem = self._where_problem(attribute, locale, scope)
+        problem = self._place_problem(attribute, locale, scope)
         if problem is None and (locale, scope) in seen:
             problem = "the same locale and channel are given twice"
         if problem:
@@ -129,6 +132,20 @@ class ValuesValidator:
                 "values", str(exc), code, locale, scope, _short(entry["data"])))
             return None
         return {"locale": locale, "scope": scope, "data": data}
+
+    def _place_problem(self, attribute: Any, locale: Any, scope: Any) -> str | None:
+        # only places found right are remembered: an enabled locale and a channel are
+        # strings, equal to no other value, so a remembered place is that very place
+        key = (attribute.code, locale, scope)
+        try:
+            if key in self._places:
+                return None
+        except TypeError:  # a locale or channel that is not even hashable
+            return self._where_problem(attribute, locale, scope)
+        problem = self._where_problem(attribute, locale, scope)
+        if problem is None:
+            self._places.add(key)
+        return problem
 
     def _where_problem(self, attribute: Any, locale: Any, scope: Any) -> str | None:
         if attribute.localizable:

@@ -277,6 +277,11 @@ def _filled(values: dict[str, list]) -> dict[str, list]:
     """Drop the empty cells of a new product: on create they are no value at all."""
     kept = {}
     for code, entries in values.items():
+        if len(entries) == 1:  # most attributes: one cell
+            data = entries[0]["data"]
+            if data is not None and data != "":
+                kept[code] = entries
+            continue
         filled = [e for e in entries if e["data"] is not None and e["data"] != ""]
         if filled:
             kept[code] = filled

@@ -1,18 +1,20 @@
-"""Write checked product rows with one executemany per table, straight to the driver.
+"""Write checked product rows with one COPY or executemany per table, straight to the driver.
 
 Every value is prepared once: JSON documents (values, versions, completeness) are encoded
-with orjson and cast to JSONB on PostgreSQL; the batch's timestamp goes through the
-column type's own bind processing, so it is stored exactly as the ORM stores it.
+with orjson and read by the column's own type (JSONB on PostgreSQL, which COPY fills); the
+batch's timestamp goes through the column type's own bind processing, so it is stored
+exactly as the ORM stores it.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Connection, Table, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from pim.catalog import history
@@ -30,22 +32,31 @@ COMPLETENESS_COLUMNS = ("product_id", "channel_id", "locale", "required", "missi
 
 def encode(data: Any) -> str:
     """Encode JSON data as text."""
-    return orjson.dumps(data).decode()
+    try:
+        return orjson.dumps(data).decode()
+    except orjson.JSONEncodeError:  # integers beyond 64 bits (a 30-digit number value)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def insert_many(connection: Connection, table: Table, columns: Sequence[str],
                 rows: list[tuple]) -> None:
-    """Insert rows of prepared values with the driver's executemany."""
+    """Insert rows of prepared values: COPY on PostgreSQL, executemany elsewhere."""
     if not rows:
         return
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    if dialect.name == "postgresql":
+        # COPY streams the rows in one command; JSON text is read by the column's type
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    marks = [f"{mark}::jsonb" if dialect.name == "postgresql" and
-             isinstance(table.c[name].type, JSON) else mark for name in columns]
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(marks)})")
-    connection.exec_driver_sql(sql, rows)
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})",
+        rows)
 
 
 def insert_products(session: Session, rows: list[dict[str, Any]], categories: dict[str, int],

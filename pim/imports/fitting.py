@@ -9,6 +9,7 @@ warning when the row says something else than the model.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,6 +34,12 @@ from pim.imports.writing import WriteContext
 
 SELECTS = ("pim_catalog_simpleselect", "pim_catalog_multiselect")
 GTIN_CODE = re.compile(r"(^|_)(ean|ean13|gtin|gtin13|upc|barcode)(_|$)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def holds_gtin(code: str) -> bool:
+    """Tell whether an attribute code names a GTIN/EAN (whose check digit is checked)."""
+    return GTIN_CODE.search(code) is not None
 
 
 def _find(getter: Any, session: Session, code: Any) -> Any:
@@ -121,7 +128,7 @@ def fit_values(session: Session, item: Item, values: dict[str, list], allowed: s
             entries = _media(item, attribute, entries, ctx)
         elif attribute is not None and attribute.type in SELECTS and ctx.create_missing_options:
             _create_options(session, item, attribute, entries, ctx)
-        elif attribute is not None and GTIN_CODE.search(attribute.code):
+        elif attribute is not None and holds_gtin(attribute.code):
             _check_gtin(item, attribute, entries)
         if entries:
             fitted[code] = entries

@@ -15,14 +15,16 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pim.errors import NotFound
+from pim.imports.bulk_insert import encode, insert_many
 from pim.imports.items import ERRORS_COLUMN, Item, Problem
 from pim.imports.models import ERROR, WARNING, ImportIssue, ImportRecord
 
 INSERT_CHUNK = 500
+ISSUE_COLUMNS = ("import_id", "file", "row", "severity", "kind", "key", "problems", "cells")
 
 
 class IssueLog:
@@ -72,16 +74,19 @@ class IssueLog:
         self._spool.seek(0)
         written = 0
         with sessions() as session:
-            chunk: list[dict[str, Any]] = []
+            connection = session.connection()
+            chunk: list[tuple] = []
             for line in self._spool:
-                chunk.append({"import_id": self.import_id, **json.loads(line)})
+                issue = json.loads(line)
+                chunk.append((self.import_id, issue["file"], issue["row"], issue["severity"],
+                              issue["kind"], issue["key"], encode(issue["problems"]),
+                              None if issue["cells"] is None else encode(issue["cells"])))
                 if len(chunk) == INSERT_CHUNK:
-                    session.execute(insert(ImportIssue.__table__), chunk)
+                    insert_many(connection, ImportIssue.__table__, ISSUE_COLUMNS, chunk)
                     written += len(chunk)
                     chunk = []
-            if chunk:
-                session.execute(insert(ImportIssue.__table__), chunk)
-                written += len(chunk)
+            insert_many(connection, ImportIssue.__table__, ISSUE_COLUMNS, chunk)
+            written += len(chunk)
             session.commit()
         self._spool.seek(0)
         self._spool.truncate()

@@ -29,6 +29,7 @@ def rows(p: str, ean: str, variant_ean: str) -> list[list[str]]:
         row(f"{p}-7", family="nope"),
         row(f"{p}-8", categories="men,shoes,ghost"),
         row(f"{p}-9", stock="-3", **{"price-EUR": "1.005"}),
+        row(f"{p}-10", stock="1234567890123456789012345"),  # beyond a 64-bit integer
     ]
     blank = [""] * 12
 
@@ -95,7 +96,7 @@ def test_bulk_creation_equals_the_service_path(catalog, run_import, write_file, 
         mine = {k: v for k, v in state(session).items() if k.startswith(f"{prefix}-")}
         runs[prefix] = (record.counts, normalized(mine, tokens),
                         normalized(problems(session, record.id), tokens))
-    assert runs["BULK"][0]["product"] == {"created": 7, "updated": 0, "unchanged": 0,
+    assert runs["BULK"][0]["product"] == {"created": 8, "updated": 0, "unchanged": 0,
                                        "skipped": 0, "failed": 7}
     assert runs["BULK"] == runs["SERV"]
     messages = runs["BULK"][2]
