@@ -22,6 +22,7 @@ from pim.search.bulk import build_segments
 from pim.search.documents import load_structure, product_documents
 from pim.search.schema import product_schema
 from pim.search.store import INDEX_NAME
+from pim.search.terms import TermMaker, _analyzer_items
 from tests.search.conftest import make, names
 
 WHEN = dt.datetime(2026, 1, 2, 3, 4, 5)
@@ -150,3 +151,19 @@ def test_documents_split_into_segments_keep_their_order(session, tmp_path):
             part = documents[number * 128:(number + 1) * 128]
             with whoosh_index_of(tmp_path / f"whoosh{number}", part).reader() as expected:
                 assert_same_segment(expected, leaf)
+
+
+TRICKY_TEXTS = [
+    "", "plain words", "data.base x.y.z. a..b .dot end.", "*star* wild*card", "tab\there\r\nnew",
+    "vertical\x0btab form\x0cfeed \x1cfile\x1dgroup\x1erecord\x1funit", "nbsp\xa0joined",
+    "Über straße żółw", "ideographic\u3000space", "under_score 3.14 -5 +7", "  lead  trail  ",
+]
+
+
+@pytest.mark.parametrize("fieldname", ["words", "text_en", "text_pl", "spell", "category"])
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_words_are_found_as_the_field_tokenizer_finds_them(fieldname, text):
+    field = product_schema()[fieldname]
+    tokenizer = _analyzer_items(field)[0]
+    words = TermMaker().word_terms(fieldname, field).words
+    assert words(text) == [token.text for token in tokenizer(text)]
