@@ -16,19 +16,25 @@ from pim.catalog.values import Values, get_value
 BATCH = 1000
 
 
-def _requirements(family: Family) -> dict[int, list[Attribute]]:
+def requirements(family: Family) -> dict[int, list[Attribute]]:
+    """Return a family's required attributes per channel id."""
     by_channel: dict[int, list[Attribute]] = {}
     for requirement in family.requirements:
         by_channel.setdefault(requirement.channel_id, []).append(requirement.attribute)
     return by_channel
 
 
-def compute(family: Family | None, channels: Iterable[Channel], values: Values
+def compute(family: Family | None, channels: Iterable[Channel], values: Values,
+            required_by_channel: dict[int, list[Attribute]] | None = None
             ) -> list[dict[str, Any]]:
-    """Return the completeness rows of a product with `values` (merged over its parents)."""
+    """Return the completeness rows of a product with `values` (merged over its parents).
+
+    `required_by_channel` is `requirements(family)`, for callers that compute many.
+    """
     if family is None:
         return []
-    required_by_channel = _requirements(family)
+    if required_by_channel is None:
+        required_by_channel = requirements(family)
     rows = []
     for channel in channels:
         required = required_by_channel.get(channel.id, [])

@@ -62,6 +62,11 @@ class BulkCreator:
         self.models: dict[str, ProductModel] = {}
         self.siblings: dict[int, list[tuple[Any, ...]]] = {}
         self.taken: dict[tuple[int, str], str] = {}
+        # per family, or per family variant of a parent: what a row may carry, and why
+        self._allowed: dict[tuple[Any, ...], tuple[set[str] | None, str]] = {}
+        self._unique_codes = {code for code, a in self.copy.attributes.items()
+                              if a.unique and a.type != "pim_catalog_identifier"}
+        self._requirements: dict[int, dict[int, list[Any]]] = {}
 
     def create(self, items: list[Item], fallback: Callable[[Item], Outcome]
                ) -> Iterator[tuple[Item, Outcome]]:
@@ -186,7 +191,16 @@ class BulkCreator:
         return [c for c in codes if c in self.categories]
 
     def allowed_for(self, family: Any, parent: ProductModel | None, ident: str | None
-                 ) -> tuple[set[str] | None, str]:
+                    ) -> tuple[set[str] | None, str]:
+        key = (parent.family_variant_id if parent is not None else None,
+               family.code if family is not None else None, ident)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = self._allowed_for(family, parent, ident)
+        return found
+
+    def _allowed_for(self, family: Any, parent: ProductModel | None, ident: str | None
+                     ) -> tuple[set[str] | None, str]:
         if parent is not None:
             variant = parent.family_variant
             level = product_level(variant)
@@ -225,10 +239,9 @@ class BulkCreator:
     def _unique(self, item: Item, values: dict[str, Any]) -> dict[int, str] | list[Problem]:
         wanted = {}
         for code in values:
-            attribute = self.copy.attribute(code)
-            if attribute is None or not attribute.unique or \
-                    attribute.type == "pim_catalog_identifier":
+            if code not in self._unique_codes:
                 continue
+            attribute = self.copy.attributes[code]
             data = get_value(values, code, None, None)
             if data is not None:
                 wanted[attribute.id] = str(data)
@@ -263,11 +276,17 @@ class BulkCreator:
         flat = {key: flat[key] for key in FLAT_PROPERTIES}
         flat.update(flatten_values(values))
         merged = _merged(values, parent)
+        required = None
+        if family is not None:
+            required = self._requirements.get(family.id)
+            if required is None:
+                required = self._requirements[family.id] = completeness.requirements(family)
         return {"identifier": identifier, "family": family, "parent": parent,
                 "enabled": enabled, "values": values, "categories": categories,
                 "unique": unique, "flat": flat,
                 "completeness": completeness.compute(
-                    family, self.copy.channels.values(), merged)}  # type: ignore[arg-type]
+                    family, self.copy.channels.values(), merged,  # type: ignore[arg-type]
+                    required)}
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         insert_products(self.session, rows, self.categories, self.ctx.stamp())

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pim.errors import PrismError, ValidationError
+from pim.imports.engine import BATCH_SIZE
 from pim.imports.jobs import start_import
 from pim.imports.models import SUCCEEDED
 from pim.imports.profiles import (
@@ -71,7 +72,7 @@ def _console() -> Console:
 @click.option("--ignore-unknown-columns", is_flag=True, help="Import the known columns only.")
 @click.option("--create-missing-options", is_flag=True,
               help="Create the options that select cells name and that do not exist yet.")
-@click.option("--batch-size", default=500, show_default=True, type=int)
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True, type=int)
 @click.option("--currency", default=None, help="Shopify: currency of the prices.")
 @click.option("--locale", default=None, help="Shopify: locale of the texts.")
 @click.option("--author", default="cli", show_default=True, help="Who the versions name.")

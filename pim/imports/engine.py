@@ -26,7 +26,7 @@ from pim.imports.writing import WriteContext
 PARTIAL = "partial"
 ATOMIC = "atomic"
 MODES = (PARTIAL, ATOMIC)
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 CONTENT_KINDS = frozenset({"product", "product_model"})
 
 

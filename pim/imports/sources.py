@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pim.errors import PrismError
+from pim.imports.engine import BATCH_SIZE
 from pim.imports.readers import open_table
 from pim.imports.report import IssueLog
 
@@ -42,7 +43,7 @@ class ImportOptions:
     media: str | None = None
     ignore_unknown_columns: bool = False
     create_missing_options: bool = False
-    batch_size: int = 500
+    batch_size: int = BATCH_SIZE
     # Shopify: the currency of its prices, the locale of its texts
     currency: str | None = None
     locale: str | None = None
