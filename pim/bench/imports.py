@@ -3,8 +3,8 @@
 The generated catalog (`pim.bench.generator`, 30 attributes, 3 locales) is written out as
 an Akeneo product CSV; the products are then deleted, leaving the structure and product
 models, and the CSV is imported back through `prism import` (partial mode, batches of
-500, one changeset). Beside it, the same product rows are inserted with a bare DBAPI
-`executemany`, the floor no importer can beat. Each import runs in a child process, so
+1000, one changeset). Beside it, the same product rows are inserted with a bare DBAPI
+`executemany` of the products table alone. Each import runs in a child process, so
 its peak memory (VmHWM, its own high-water mark) is its own.
 """
 
