@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pim.catalog import services as s
-from pim.search.analysis import STEMMED_LANGUAGES, fold
+from pim.search.analysis import SPELLING_WORD, STEMMED_LANGUAGES, fold, spelling_words
 from pim.search.schema import text_field
 from tests.builders import ADMIN, value
 from tests.search.conftest import found, make, names, reindex
@@ -100,3 +100,15 @@ def test_locale_codes_choose_their_language_field():
     assert text_field("pt_BR") == "text_pt"
     assert text_field(None) == "words"
     assert fold("Żółw Łódź ÆØ ß") == "zolw lodz aeo ss"
+
+
+@pytest.mark.parametrize("texts", [
+    ["Trail shoe number7", "Chaussure de trail"],
+    ["Über straße żółw x2y abc_def abc1def ÀÉÎõü"],
+    ["½ness ²abc abc² a—b—c word—word", "\u3000ab\xa0abc\u2028abcd"],
+    ["İstanbul ǅemal ﬁne", "a_b_c__ddd 12abc abc12", "ab", "cd"],
+    ["lone\ud800surrogate abc", ""],
+])
+def test_spelling_words_are_runs_of_three_letters_or_more(texts):
+    words = {word.lower() for text in texts for word in SPELLING_WORD.findall(text)}
+    assert spelling_words(texts) == " ".join(sorted(words))
