@@ -25,7 +25,7 @@ from whoosh.util.numeric import length_to_byte
 from pim.search.postwriter import (
     PostingLists,
     column_writer,
-    compress_stored_fields_quickly,
+    store_fields_uncompressed,
     write_lengths,
     write_postings,
 )
@@ -253,7 +253,7 @@ class SegmentBuilder:
         self.segment = self.codec.new_segment(storage, indexname)
         self._files = _OwnTemporaryFiles(storage, f"{self.segment.segment_id()}.tmp")
         self.perdoc = self.codec.per_document_writer(self._files, self.segment)
-        compress_stored_fields_quickly(self.perdoc)
+        store_fields_uncompressed(self.perdoc)
         self.terms = terms or TermMaker()
         self.count = 0
         self._slots: dict[str, _Slot] = {}
@@ -294,13 +294,11 @@ class SegmentBuilder:
                   if slot.postings is not None and slot.postings.numbers}
         doc_lengths = {}
         for fieldname, postings in fields.items():
-            docs = np.frombuffer(postings.docs, dtype=np.uint32)
-            marks = postings.length_bytes()
+            lengths = doc_lengths[fieldname] = np.zeros(self.count, dtype=np.uint8)
+            lengths[np.frombuffer(postings.docs, dtype=np.uint32)] = postings.length_bytes()
             total = sum(postings.lengths)
             if total:
-                write_lengths(self.perdoc, fieldname, docs.tolist(), marks.tolist(), total)
-            doc_lengths[fieldname] = np.zeros(self.count, dtype=np.uint8)
-            doc_lengths[fieldname][docs] = marks
+                write_lengths(self.perdoc, fieldname, lengths, total)
         self.perdoc.close()
         if self._files.temporary is not None:
             self._files.temporary.destroy()

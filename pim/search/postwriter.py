@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import md5
 from pickle import dumps
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.fields import FieldType
 from whoosh.filedb.filetables import md5_hash
 from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
@@ -25,8 +26,10 @@ from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 _TERMINFO = W3TermInfo._struct
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")
 _NO_LENGTH: tuple[int, int] = (0, 0)
-STORED_WINDOW_BITS = 12
-STORED_MEMORY_LEVEL = 4
+# zlib header of a deflate stream with a 32 KB window, the fastest level (check bits fit)
+_ZLIB_STORED_HEADER = b"\x78\x01"
+_STORED_BLOCK = struct.Struct("<BHH")  # last block, stored: length, its one's complement
+_ADLER = struct.Struct(">I")
 
 
 @dataclass
@@ -42,18 +45,23 @@ class PostingLists:
     length_bytes: list[int] | None  # the field length byte of each posting's document
 
 
-def _compress_small(data: bytes, level: int) -> bytes:
-    compressor = zlib.compressobj(level, zlib.DEFLATED, STORED_WINDOW_BITS, STORED_MEMORY_LEVEL)
-    return compressor.compress(data) + compressor.flush()
+def _zlib_stored(data: bytes, level: int) -> bytes:
+    """Return `data` as a zlib stream of one stored (uncompressed) deflate block."""
+    if len(data) > 0xFFFF:
+        return zlib.compress(data, level)
+    size = len(data)
+    return b"".join((_ZLIB_STORED_HEADER, _STORED_BLOCK.pack(1, size, size ^ 0xFFFF), data,
+                     _ADLER.pack(zlib.adler32(data))))
 
 
-def compress_stored_fields_quickly(perdoc: Any) -> None:
-    """Compress each document's stored fields with a window sized for a few hundred bytes.
+def store_fields_uncompressed(perdoc: Any) -> None:
+    """Keep each document's stored fields as a stored zlib block.
 
-    `zlib.compress` sets up a 32 KB window and its tables for every document, which costs
-    more than pickling the fields; the smaller stream decompresses the same way.
+    The stored fields column is read through `zlib.decompress`; compressing the few
+    hundred bytes of one document costs more than pickling them (zlib sets up its window
+    and tables for every call) and saves a few dozen bytes.
     """
-    perdoc._get_column("_stored")._child._compress = _compress_small
+    perdoc._get_column("_stored")._child._compress = _zlib_stored
 
 
 def column_writer(perdoc: Any, name: str, column: Any) -> Any:
@@ -63,13 +71,21 @@ def column_writer(perdoc: Any, name: str, column: Any) -> Any:
     return perdoc._get_column(name)
 
 
-def write_lengths(perdoc: Any, fieldname: str, docs: Sequence[int],
-                  length_bytes: Sequence[int], total: int) -> None:
+def write_lengths(perdoc: Any, fieldname: str, length_bytes: np.ndarray, total: int) -> None:
     """Write the length byte of each document of a field and add to the field's total."""
-    add = column_writer(perdoc, _lenfield(fieldname), LENGTHS_COLUMN).add
-    for docnum, length_byte in zip(docs, length_bytes, strict=True):
-        if length_byte:
-            add(docnum, length_byte)
+    writer = column_writer(perdoc, _lenfield(fieldname), LENGTHS_COLUMN)
+    present = np.flatnonzero(length_bytes)
+    if not len(present):
+        return
+    last = int(present[-1])
+    if (type(writer) is NumericColumn.Writer and writer._fixedlen == 1
+            and writer._defaultbytes == b"\x00" and writer._count == 0):
+        # what one `add` per document writes: a byte per document up to the last one
+        writer._dbfile.write(length_bytes[:last + 1].astype(np.uint8).tobytes())
+        writer._count = last + 1
+    else:
+        for docnum in present.tolist():
+            writer.add(docnum, int(length_bytes[docnum]))
     perdoc._fieldlengths[fieldname] += total
 
 

@@ -7,6 +7,7 @@ import io
 import pickle
 import random
 import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from pim.bench.generator import generate
 from pim.catalog.models import Product
 from pim.search.bulk import build_segments
 from pim.search.documents import load_structure, product_documents
+from pim.search.postwriter import _zlib_stored
 from pim.search.schema import product_schema
 from pim.search.store import INDEX_NAME
 from pim.search.terms import TermMaker, _analyzer_items
@@ -167,3 +169,9 @@ def test_words_are_found_as_the_field_tokenizer_finds_them(fieldname, text):
     tokenizer = _analyzer_items(field)[0]
     words = TermMaker().word_terms(fieldname, field).words
     assert words(text) == [token.text for token in tokenizer(text)]
+
+
+@pytest.mark.parametrize("size", [0, 1, 300, 0xFFFF, 0x10000, 200_000])
+def test_stored_fields_blocks_decompress_to_their_bytes(size):
+    data = bytes(random.Random(size).randrange(256) for _ in range(size))
+    assert zlib.decompress(_zlib_stored(data, 3)) == data
