@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-import orjson
-
 from exporters.google import STOCK
 from exporters.registry import Exporter, RecordWriter, exporter
 from exporters.rules import Field, Problem
-from exporters.values import Image, Measure, Price
+from exporters.values import Image, Measure, Price, json_bytes
 from pim.catalog.reading import ResolvedProduct
 from pim.errors import FieldError, ValidationError
 
@@ -211,7 +209,7 @@ class AmazonFeed:
         self.count = 0
         header = {"sellerId": exporter.seller_id, "version": "2.0",
                   "issueLocale": exporter.language}
-        stream.write(b'{"header":' + orjson.dumps(header) + b',"messages":[\n')
+        stream.write(b'{"header":' + json_bytes(header) + b',"messages":[\n')
 
     def _message(self, message: dict[str, Any]) -> None:
         if self.count >= MAX_MESSAGES:
@@ -219,7 +217,7 @@ class AmazonFeed:
                              "narrow the channel's filters or publish a delta")
         self.count += 1
         prefix = b"" if self.count == 1 else b",\n"
-        self.stream.write(prefix + orjson.dumps({"messageId": self.count, **message}))
+        self.stream.write(prefix + json_bytes({"messageId": self.count, **message}))
 
     def write(self, record: dict[str, Any], product: ResolvedProduct, new: bool = False
               ) -> None:

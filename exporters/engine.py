@@ -15,7 +15,6 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, BinaryIO, Protocol
 
-import orjson
 from sqlalchemy.orm import Session
 
 from exporters.context import ExportContext, ImageSource, build_context
@@ -24,7 +23,7 @@ from exporters.mapping import Mapped, Mapper
 from exporters.output import CountingStream
 from exporters.registry import Exporter, exporter_class
 from exporters.rules import Problem
-from exporters.values import plain_number
+from exporters.values import json_bytes, plain_number
 from pim.catalog.models import Channel
 from pim.catalog.reading import ResolvedProduct, count_products, stream_products
 from pim.collector import young_collections
@@ -87,7 +86,7 @@ class ExportStats:
 
 def record_hash(record: dict[str, Any]) -> str:
     """A stable hash of a record's content."""
-    data = orjson.dumps(record, default=_plain, option=orjson.OPT_SORT_KEYS)
+    data = json_bytes(record, default=_plain, sort_keys=True)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-import orjson
-
 from exporters.mapping import Mapped
 from exporters.registry import Exporter, RecordWriter, exporter
 from exporters.rules import Field
+from exporters.values import json_bytes
 from pim.catalog.reading import ResolvedProduct
 
 
@@ -75,11 +74,11 @@ class JsonLines:
     def write(self, record: dict[str, Any], product: ResolvedProduct, new: bool = False
               ) -> None:
         """Write one product."""
-        self.stream.write(orjson.dumps(record) + b"\n")
+        self.stream.write(json_bytes(record) + b"\n")
 
     def remove(self, identifier: str) -> None:
         """Write a removal line."""
-        self.stream.write(orjson.dumps({"identifier": identifier, "removed": True}) + b"\n")
+        self.stream.write(json_bytes({"identifier": identifier, "removed": True}) + b"\n")
 
     def close(self) -> None:
         """Nothing closes a JSON Lines file."""

@@ -155,3 +155,32 @@ def test_generic_exports_carry_the_whole_catalog(catalog: Session) -> None:
     assert shoe["description-en_US-ecommerce"] == "<p>Light <b>trail</b> shoe</p>"
     assert rows["'=broken"]["name-en_US"] == "'-no price"
     assert rows["trail-s"]["parent"] == "trail" and rows["trail-s"]["color"] == "green"
+
+
+def test_generic_exports_keep_numbers_beyond_64_bits(catalog: Session) -> None:
+    big = 1234567890123456789012345
+    s.update_product(catalog, "shoe-1", {"values": {"stock": value(big)}}, author="editor")
+    set_channel(catalog, "jsonl", {"filters": {"enabled": None}})
+    data, stats, _seen = export_bytes(catalog)
+    lines = {d["identifier"]: d for d in map(json.loads, data.decode("utf-8").splitlines())}
+    assert stats.exported == 5 and lines["shoe-1"]["values"]["stock"] == value(big)
+    set_channel(catalog, "csv", {"filters": {"enabled": None}})
+    data, _stats, _seen = export_bytes(catalog)
+    rows = {row["sku"]: row for row in csv_rows(data, delimiter=";")}
+    assert rows["shoe-1"]["stock"] == str(big)
+
+
+def test_json_beyond_64_bits_is_written_as_orjson_writes_the_rest() -> None:
+    from datetime import UTC, datetime
+
+    from exporters.engine import record_hash
+    from exporters.values import Image, json_bytes
+
+    record = {"b": Image("https://cdn.example/a.jpg", 800, 600), "a": "Zażółć ελληνικά",
+              "when": datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC),
+              "price": Price(Decimal("9.90"), "EUR")}
+    plain = json_bytes({**record, "n": 7}, default=str, sort_keys=True)
+    big = json_bytes({**record, "n": 10**25}, default=str, sort_keys=True)
+    assert big == plain.replace(b'"n":7', b'"n":' + str(10**25).encode())
+    assert json.loads(big)["n"] == 10**25
+    assert record_hash({"stock": 10**25}) != record_hash({"stock": 10**25 + 1})
