@@ -65,18 +65,19 @@ def plain_analyzer() -> Any:
 
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{3,}")
-# ASCII characters that are no letters, made spaces: what is left between them is either
-# an ASCII word (all letters) or holds other characters that the expression has to judge
-# (in UTF-8 bytes: other characters are made of bytes above 127, left as they are)
-_ASCII_NON_LETTERS = bytes(c if c > 127 or chr(c).isalpha() else 32 for c in range(256))
+# ASCII characters that are no letters, made spaces, and ASCII letters lower-cased: what
+# is left between spaces is either an ASCII word or holds other characters that the
+# expression has to judge (in UTF-8, other characters are bytes above 127, left as they are)
+_ASCII_SPELLING = bytes(
+    c if c > 127 else ord(chr(c).lower()) if chr(c).isalpha() else 32 for c in range(256))
 
 
 def spelling_words(texts: list[str]) -> str:
     """Return the distinct words of `texts`, lower-cased: what "did you mean" may propose."""
     # a line break is no letter: joining the texts makes no word across two of them
     text = "\n".join(texts).encode("utf-8", "surrogatepass")
-    chunks = text.translate(_ASCII_NON_LETTERS).decode("utf-8", "surrogatepass").split()
-    words = {chunk.lower() for chunk in chunks if len(chunk) >= 3 and chunk.isascii()}
+    chunks = text.translate(_ASCII_SPELLING).decode("utf-8", "surrogatepass").split()
+    words = {chunk for chunk in chunks if len(chunk) >= 3 and chunk.isascii()}
     for chunk in chunks:
         if not chunk.isascii():
             words.update(map(str.lower, SPELLING_WORD.findall(chunk)))

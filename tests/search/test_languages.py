@@ -106,7 +106,7 @@ def test_locale_codes_choose_their_language_field():
     ["Trail shoe number7", "Chaussure de trail"],
     ["Über straße żółw x2y abc_def abc1def ÀÉÎõü"],
     ["½ness ²abc abc² a—b—c word—word", "\u3000ab\xa0abc\u2028abcd"],
-    ["İstanbul ǅemal ﬁne", "a_b_c__ddd 12abc abc12", "ab", "cd"],
+    ["İstanbul ǅemal ﬁne AbCΣ ΟΔΟΣ", "a_b_c__ddd 12abc abc12", "ab", "cd"],
     ["lone\ud800surrogate abc", ""],
 ])
 def test_spelling_words_are_runs_of_three_letters_or_more(texts):
