@@ -152,7 +152,7 @@ def write_products(converter: Any, session: Session, items: list[Item], ctx: Wri
     (store a file, create an option): those go one by one, each in its own savepoint."""
     alone = _one_by_one(session, items, ctx)
     for item in alone:
-        yield item, write_one(converter, item)
+        yield item, _written_alone(ctx, write_one(converter, item))
     items = [item for item in items if item not in alone]
     if not items:
         return
@@ -162,10 +162,17 @@ def write_products(converter: Any, session: Session, items: list[Item], ctx: Wri
         product = known.get(item.key)
         if product is not None:
             same = is_unchanged(checks, item, product)
-            yield item, UNCHANGED if same else write_one(converter, item)
+            yield item, UNCHANGED if same else _written_alone(ctx, write_one(converter, item))
     new = [item for item in items if item.key not in known]
     if new:
         yield from checks.create(new, lambda item: write_one(converter, item))
+
+
+def _written_alone(ctx: WriteContext, outcome: Any) -> Any:
+    """A row written through the services may move a variant: bulk checks read again."""
+    if outcome in (CREATED, UPDATED):
+        ctx.siblings.clear()
+    return outcome
 
 
 def bulk_allowed(ctx: WriteContext) -> bool:

@@ -60,7 +60,9 @@ class BulkCreator:
         self.categories: dict[str, int] = dict(session.execute(
             select(Category.code, Category.id)).all())
         self.models: dict[str, ProductModel] = {}
-        self.siblings: dict[int, list[tuple[Any, ...]]] = {}
+        # the variants under each parent, as written so far: kept by the import from batch
+        # to batch, loaded once per parent, forgotten when rows are written another way
+        self.siblings: dict[int, list[tuple[Any, ...]]] = ctx.siblings
         self.taken: dict[tuple[int, str], str] = {}
         # per family, or per family variant of a parent: what a row may carry, and why
         self._allowed: dict[tuple[Any, ...], tuple[set[str] | None, str]] = {}
@@ -87,6 +89,7 @@ class BulkCreator:
             savepoint.commit()
         except SQLAlchemyError:
             savepoint.rollback()
+            self.siblings.clear()  # what the rows below write is read again
             for item, _ in ready:
                 yield item, fallback(item)
             return
@@ -104,13 +107,15 @@ class BulkCreator:
     def _load_models(self, query: Any) -> None:
         found = {m.code: m for m in self.session.scalars(query)}
         self.models.update(found)
-        parent_ids = [m.id for m in found.values()]
-        if not parent_ids:
+        unseen = [m.id for m in found.values() if m.id not in self.siblings]
+        if not unseen:
             return
+        for parent_id in unseen:
+            self.siblings[parent_id] = []
         for parent_id, product_id, values in self.session.execute(
                 select(Product.parent_id, Product.id, Product.values)
-                .where(Product.parent_id.in_(parent_ids))):
-            self.siblings.setdefault(parent_id, []).append((product_id, values))
+                .where(Product.parent_id.in_(unseen))):
+            self.siblings[parent_id].append((product_id, values))
 
     # ---- the checks of create_product ----------------------------------------------------
 
@@ -149,6 +154,8 @@ class BulkCreator:
         wanted = self._unique(item, values)
         if isinstance(wanted, list):
             return wanted
+        if parent is not None:
+            self.siblings[parent.id].append((None, values))
         return self._row(item, identifier, family, parent, categories, values, wanted, data)
 
     def _identifier(self, data: dict[str, Any], errors: Collector) -> str:
@@ -233,7 +240,6 @@ class BulkCreator:
                     break
         if errors.errors:
             return field_problems(item, errors.errors)
-        self.siblings.setdefault(parent.id, []).append((None, values))
         return []
 
     def _unique(self, item: Item, values: dict[str, Any]) -> dict[int, str] | list[Problem]:

@@ -23,6 +23,9 @@ class WriteContext:
     media: Any = None
     # what the import created on the side (options, ...): {kind: count}
     side_effects: dict[str, int] = field(default_factory=dict)
+    # bulk creation: the variants under each parent id, (product id, values), as this
+    # import has read and written them (see pim.imports.bulk)
+    siblings: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def stamp(self) -> dict[str, Any]:
         """Keyword arguments every service call of the import takes."""

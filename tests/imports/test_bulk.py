@@ -104,3 +104,34 @@ def test_bulk_creation_equals_the_service_path(catalog, run_import, write_file, 
         in messages
     assert "variant axis 'size' must have a value" in messages
     assert "another variant under the same parent already has" in messages
+
+
+def variant_row(sku: str, size: str, ean: str = "", parent: str = "AX-SHOE") -> list[str]:
+    return [sku, "", "", "1", "", *[""] * 11, ean, parent, size]
+
+
+def test_variant_axes_are_checked_across_batches_and_refused_rows_take_nothing(
+        catalog, run_import, write_file, session):
+    s.create_product_model(session, {"code": "AX-SHOE", "family_variant": "shoes_size",
+                                     "categories": ["men"]}, author="editor")
+    s.create_product(session, {"identifier": "AX-OLD", "parent": "AX-SHOE", "values": {
+        "size": [{"locale": None, "scope": None, "data": "s"}],
+        "ean": [{"locale": None, "scope": None, "data": "4006381333931"}]}}, author="editor")
+    session.commit()
+    path = write_file("axes.csv", header=VARIANT_HEADER, rows=[
+        variant_row("AX-1", "m", ean="4006381333931"),  # refused: the EAN is AX-OLD's
+        variant_row("AX-2", "m"),  # so size m is still free
+        variant_row("AX-3", "l"),
+        variant_row("AX-4", "s"),  # a later batch: taken by AX-OLD, in the database
+        variant_row("AX-5", "l"),  # taken by AX-3, written by an earlier batch
+        variant_row("AX-6", "xl")])
+    record = run_import(path, batch_size=2)
+    assert record.counts["product"]["created"] == 3
+    created = set(session.scalars(select(Product.identifier).where(
+        Product.identifier.like("AX-%"))))
+    assert created == {"AX-OLD", "AX-2", "AX-3", "AX-6"}
+    found = problems(session, record.id)
+    assert [(row, message.split(";")[0]) for row, _column, message in found] == [
+        (2, "value '4006381333931' is already used by product 'AX-OLD'"),
+        (5, "another variant under the same parent already has the axis values size=s"),
+        (6, "another variant under the same parent already has the axis values size=l")]
