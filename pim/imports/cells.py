@@ -99,7 +99,11 @@ class ValuePlan:
     """The value columns of a file, compiled once, reading each row's cells into values."""
 
     def __init__(self, columns: list[ValueColumn]) -> None:
-        self.simple = [(c.column, c.attribute, c.locale, c.scope, _kind(c.type))
+        # a blank cell reads the same in every row: its entry is made once and shared
+        # (entries are never changed in place; a change makes a new one)
+        self.simple = [(c.column, c.attribute, c.locale, c.scope, _kind(c.type),
+                        {"locale": c.locale, "scope": c.scope,
+                         "data": "" if _kind(c.type) == TEXT else None})
                        for c in columns if c.type not in (PRICE, METRIC)]
         self.prices: dict[tuple, list[tuple[str, str]]] = {}
         self.metrics: dict[tuple, dict[str, str]] = {}
@@ -115,24 +119,30 @@ class ValuePlan:
         """Return the row's values in Akeneo's shape and the cells that cannot be read."""
         values: dict[str, list[dict[str, Any]]] = {}
         problems: list[tuple[str, str, str]] = []
-        for column, code, locale, scope, kind in self.simple:
+        for column, code, locale, scope, kind, blank in self.simple:
             text = cells.get(column, "")
             stripped = text.strip()
-            if kind == TEXT:
-                data: Any = text if stripped else ""
-            elif not stripped:
-                data = None
-            elif kind == PLAIN:
-                data = stripped
-            elif kind == LIST:
-                data = split_list(text) or None
+            if not stripped:
+                entry = blank
             else:
-                try:
-                    data = parse_bool(text)
-                except CellProblem as exc:
-                    problems.append((column, str(exc), text))
-                    continue
-            _put(values, code, locale, scope, data)
+                if kind == TEXT:
+                    data: Any = text
+                elif kind == PLAIN:
+                    data = stripped
+                elif kind == LIST:
+                    data = split_list(text) or None
+                else:
+                    try:
+                        data = parse_bool(text)
+                    except CellProblem as exc:
+                        problems.append((column, str(exc), text))
+                        continue
+                entry = {"locale": locale, "scope": scope, "data": data}
+            found = values.get(code)
+            if found is None:
+                values[code] = [entry]
+            else:
+                found.append(entry)
         for (code, locale, scope), parts in self.prices.items():
             amounts = [{"amount": amount, "currency": currency} for currency, column in parts
                        if (amount := cells.get(column, "").strip())]
