@@ -18,6 +18,9 @@ MISSING = object()
 
 def diff_flat(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Return {key: {"old", "new"}} for every key whose value differs."""
+    if not before:  # a creation: every value is new
+        return {key: {"old": None, "new": after[key]} for key in sorted(after)
+                if after[key] is not None}
     changes = {}
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)

@@ -15,7 +15,9 @@ ENTRY_KEYS = {"locale", "scope", "data"}
 
 def value_key(attribute: str, locale: str | None, scope: str | None) -> str:
     """Return the flat key of a value: `<attribute>[-<locale>][-<channel>]`."""
-    return "-".join(part for part in (attribute, locale, scope) if part)
+    if locale:
+        return f"{attribute}-{locale}-{scope}" if scope else f"{attribute}-{locale}"
+    return f"{attribute}-{scope}" if scope else attribute
 
 
 def flatten_values(values: Values) -> dict[str, Any]:
@@ -60,6 +62,10 @@ def without_empty(values: Values) -> Values:
     """Drop entries whose data is null (a full replace does not store clears)."""
     cleaned = {}
     for code, entries in values.items():
+        if len(entries) == 1:  # most attributes: nothing to sort
+            if entries[0]["data"] is not None:
+                cleaned[code] = [entries[0]]
+            continue
         kept = [e for e in entries if e["data"] is not None]
         if kept:
             cleaned[code] = _sorted(kept)
