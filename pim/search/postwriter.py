@@ -1,10 +1,11 @@
-"""Write a new segment's posting lists and length columns in Whoosh 2.7's W3 format.
+"""Write a new segment's posting lists, length columns and stored fields in Whoosh's W3 format.
 
 Whoosh's postings writer takes one posting per call and keeps running statistics; a full
 rebuild has every posting list complete before writing, so the blocks, their statistics
 and the term records are made here from plain lists, a term at a time. The W3 internals
 this needs (the field writer's files, the per-document writer's columns and field length
-totals) are used in this one module; tests compare its segments with Whoosh's own.
+totals, as in Whoosh 2.7) are used in this one module; tests compare its segments with
+Whoosh's own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 _TERMINFO = W3TermInfo._struct
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")
 _NO_LENGTH: tuple[int, int] = (0, 0)
-# zlib header of a deflate stream with a 32 KB window, the fastest level (check bits fit)
+# zlib header: deflate with a 32 KB window, "fastest" level, check bits making it 0 mod 31
 _ZLIB_STORED_HEADER = b"\x78\x01"
 _STORED_BLOCK = struct.Struct("<BHH")  # last block, stored: length, its one's complement
 _ADLER = struct.Struct(">I")
