@@ -25,6 +25,7 @@ from whoosh.util.numeric import length_to_byte
 from pim.search.postwriter import (
     PostingLists,
     column_writer,
+    discard_columns,
     store_fields_uncompressed,
     write_lengths,
     write_postings,
@@ -62,7 +63,10 @@ class _FieldPostings:
         self.lengths = array("I")  # and the field length it gives its document
 
     def add(self, docnum: int, value: Any) -> None:
-        if self.words is not None and isinstance(value, str):
+        if self.words is not None:
+            if not isinstance(value, str):
+                # its postings would lack the positions a word field's are made from
+                raise TypeError(f"field {self.fieldname!r} takes text, not {value!r}")
             self._add_words(docnum, value)
         elif self.whole is not None and isinstance(value, str):
             # one term per value (identifiers): nothing worth remembering
@@ -288,6 +292,13 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.count += 1
 
+    def cancel(self) -> None:
+        """Drop what was gathered and the temporary files; the segment is never written."""
+        discard_columns(self.perdoc)
+        if self._files.temporary is not None:
+            self._files.temporary.destroy()
+        self._slots.clear()
+
     def finish(self) -> Any:
         """Write the posting lists and columns; return the finished segment."""
         fields = {name: slot.postings for name, slot in sorted(self._slots.items())
@@ -322,13 +333,19 @@ def build_segments(storage: Any, indexname: str, schema: Schema,
     segments = []
     terms = TermMaker()
     builder = SegmentBuilder(storage, indexname, schema, terms)
-    for document in documents:
-        builder.add(document)
-        if builder.count >= segment_docs:
-            segments.append(builder.finish())
-            builder = SegmentBuilder(storage, indexname, schema, terms)
-        if added:
-            added(1)
+    try:
+        for document in documents:
+            builder.add(document)
+            if builder.count >= segment_docs:
+                segments.append(builder.finish())
+                builder = SegmentBuilder(storage, indexname, schema, terms)
+            if added:
+                added(1)
+    except BaseException:
+        builder.cancel()
+        raise
     if builder.count:
         segments.append(builder.finish())
+    else:
+        builder.cancel()
     return segments

@@ -65,6 +65,11 @@ def store_fields_uncompressed(perdoc: Any) -> None:
     perdoc._get_column("_stored")._child._compress = _zlib_stored
 
 
+def discard_columns(perdoc: Any) -> None:
+    """Close the temporary file the per-document writer keeps its columns in."""
+    perdoc._cols._temp.close()
+
+
 def column_writer(perdoc: Any, name: str, column: Any) -> Any:
     """Return the writer of a per-document column, creating the column on first use."""
     if not perdoc._has_column(name):

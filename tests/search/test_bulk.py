@@ -141,12 +141,13 @@ def test_built_segments_equal_whoosh_writer(session, tmp_path, source):
         assert_same_segment(want, have)
 
 
-def test_documents_split_into_segments_keep_their_order(session, tmp_path):
-    documents = edge_documents(300)
+@pytest.mark.parametrize("count", [300, 256])
+def test_documents_split_into_segments_keep_their_order(session, tmp_path, count):
+    documents = edge_documents(count)
     got = built_index_of(tmp_path / "built", documents, segment_docs=128)
     with got.reader() as reader:
         leaves = [leaf for leaf, _offset in reader.leaf_readers()]
-        assert [leaf.doc_count_all() for leaf in leaves] == [128, 128, 44]
+        assert [leaf.doc_count_all() for leaf in leaves] == [128, 128, 44][:-(-count // 128)]
         assert [fields["id"] for fields in reader.all_stored_fields()] == \
             [doc["id"] for doc in documents]
         for number, leaf in enumerate(leaves):
@@ -175,3 +176,12 @@ def test_words_are_found_as_the_field_tokenizer_finds_them(fieldname, text):
 def test_stored_fields_blocks_decompress_to_their_bytes(size):
     data = bytes(random.Random(size).randrange(256) for _ in range(size))
     assert zlib.decompress(_zlib_stored(data, 3)) == data
+
+
+def test_a_word_field_refuses_values_that_are_not_text(tmp_path):
+    ix = whoosh_index.create_in(tmp_path, product_schema(), INDEX_NAME)
+    writer = ix.writer()
+    with pytest.raises(TypeError, match="text_en"):
+        build_segments(writer.storage, INDEX_NAME, writer.schema,
+                       [{"id": "1", "text_en": ["pre", "split"]}])
+    writer.cancel()
