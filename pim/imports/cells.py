@@ -138,11 +138,7 @@ class ValuePlan:
                         problems.append((column, str(exc), text))
                         continue
                 entry = {"locale": locale, "scope": scope, "data": data}
-            found = values.get(code)
-            if found is None:
-                values[code] = [entry]
-            else:
-                found.append(entry)
+            _add(values, code, entry)
         for (code, locale, scope), parts in self.prices.items():
             amounts = [{"amount": amount, "currency": currency} for currency, column in parts
                        if (amount := cells.get(column, "").strip())]
@@ -157,7 +153,10 @@ class ValuePlan:
 
 def _put(values: dict[str, list], code: str, locale: str | None, scope: str | None,
          data: Any) -> None:
-    entry = {"locale": locale, "scope": scope, "data": data}
+    _add(values, code, {"locale": locale, "scope": scope, "data": data})
+
+
+def _add(values: dict[str, list], code: str, entry: dict[str, Any]) -> None:
     found = values.get(code)
     if found is None:
         values[code] = [entry]
