@@ -14,9 +14,10 @@ from typing import Any, BinaryIO
 from exporters.google import STOCK
 from exporters.registry import Exporter, RecordWriter, exporter
 from exporters.rules import Field, Problem
-from exporters.values import Image, Measure, Price, json_bytes
+from exporters.values import Image, Measure, Price
 from pim.catalog.reading import ResolvedProduct
 from pim.errors import FieldError, ValidationError
+from pim.jsontext import dumps
 
 MAX_MESSAGES = 25_000
 DESCRIPTION_BYTES = 10_000
@@ -209,7 +210,7 @@ class AmazonFeed:
         self.count = 0
         header = {"sellerId": exporter.seller_id, "version": "2.0",
                   "issueLocale": exporter.language}
-        stream.write(b'{"header":' + json_bytes(header) + b',"messages":[\n')
+        stream.write(b'{"header":' + dumps(header) + b',"messages":[\n')
 
     def _message(self, message: dict[str, Any]) -> None:
         if self.count >= MAX_MESSAGES:
@@ -217,7 +218,7 @@ class AmazonFeed:
                              "narrow the channel's filters or publish a delta")
         self.count += 1
         prefix = b"" if self.count == 1 else b",\n"
-        self.stream.write(prefix + json_bytes({"messageId": self.count, **message}))
+        self.stream.write(prefix + dumps({"messageId": self.count, **message}))
 
     def write(self, record: dict[str, Any], product: ResolvedProduct, new: bool = False
               ) -> None:

@@ -23,10 +23,11 @@ from exporters.mapping import Mapped, Mapper
 from exporters.output import CountingStream
 from exporters.registry import Exporter, exporter_class
 from exporters.rules import Problem
-from exporters.values import json_bytes, plain_number
+from exporters.values import plain_number
 from pim.catalog.models import Channel
 from pim.catalog.reading import ResolvedProduct, count_products, stream_products
 from pim.collector import young_collections
+from pim.jsontext import dumps
 
 PREPARE_BATCH = 500
 # products read per statement: fewer round trips than the reading default, a few MB more
@@ -86,7 +87,7 @@ class ExportStats:
 
 def record_hash(record: dict[str, Any]) -> str:
     """A stable hash of a record's content."""
-    data = json_bytes(record, default=_plain, sort_keys=True)
+    data = dumps(record, default=_plain, sort_keys=True)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -12,8 +12,8 @@ from typing import Any, BinaryIO
 from exporters.mapping import Mapped
 from exporters.registry import Exporter, RecordWriter, exporter
 from exporters.rules import Field
-from exporters.values import json_bytes
 from pim.catalog.reading import ResolvedProduct
+from pim.jsontext import dumps
 
 
 def akeneo_record(product: ResolvedProduct) -> dict[str, Any]:
@@ -74,11 +74,11 @@ class JsonLines:
     def write(self, record: dict[str, Any], product: ResolvedProduct, new: bool = False
               ) -> None:
         """Write one product."""
-        self.stream.write(json_bytes(record) + b"\n")
+        self.stream.write(dumps(record) + b"\n")
 
     def remove(self, identifier: str) -> None:
         """Write a removal line."""
-        self.stream.write(json_bytes({"identifier": identifier, "removed": True}) + b"\n")
+        self.stream.write(dumps({"identifier": identifier, "removed": True}) + b"\n")
 
     def close(self) -> None:
         """Nothing closes a JSON Lines file."""

@@ -2,53 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import orjson
-
 CENTS = Decimal("0.01")
-
-
-def json_bytes(data: Any, default: Callable[[Any], Any] | None = None,
-               sort_keys: bool = False) -> bytes:
-    """Write JSON with orjson; with the json module when a number is beyond 64 bits.
-
-    orjson refuses integers it cannot hold in 64 bits, and a number value may have 30
-    digits: those documents take the slower path, which writes the same JSON.
-    """
-    try:
-        return orjson.dumps(data, default=default,
-                            option=orjson.OPT_SORT_KEYS if sort_keys else None)
-    except orjson.JSONEncodeError as exc:
-        if "64-bit" not in str(exc):
-            raise
-
-    def plain(value: Any) -> Any:  # what orjson writes by itself
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return dataclasses.asdict(value)
-        if isinstance(value, dt.date | dt.time):
-            return value.isoformat()
-        if default is None:
-            raise TypeError(f"{type(value).__name__} is not JSON serializable")
-        return default(value)
-
-    # orjson sorts the keys of dicts, never the fields of a dataclass
-    return json.dumps(_sorted_keys(data) if sort_keys else data, default=plain,
-                      ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _sorted_keys(data: Any) -> Any:
-    if type(data) is dict:
-        return {key: _sorted_keys(data[key]) for key in sorted(data)}
-    if type(data) in (list, tuple):
-        return [_sorted_keys(item) for item in data]
-    return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,18 +8,17 @@ exactly as the ORM stores it.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from pim.catalog import history
 from pim.catalog.models import Completeness, Product, UniqueValue, Version, product_categories
 from pim.db import utcnow
+from pim.jsontext import dumps
 from pim.search.sync import note_products
 
 PRODUCT_COLUMNS = ("uuid", "identifier", "family_id", "parent_id", "enabled", "status",
@@ -32,10 +31,7 @@ COMPLETENESS_COLUMNS = ("product_id", "channel_id", "locale", "required", "missi
 
 def encode(data: Any) -> str:
     """Encode JSON data as text."""
-    try:
-        return orjson.dumps(data).decode()
-    except orjson.JSONEncodeError:  # integers beyond 64 bits (a 30-digit number value)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return dumps(data).decode()
 
 
 def insert_many(connection: Connection, table: Table, columns: Sequence[str],

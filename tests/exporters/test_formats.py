@@ -174,13 +174,14 @@ def test_json_beyond_64_bits_is_written_as_orjson_writes_the_rest() -> None:
     from datetime import UTC, datetime
 
     from exporters.engine import record_hash
-    from exporters.values import Image, json_bytes
+    from exporters.values import Image
+    from pim.jsontext import dumps
 
     record = {"b": Image("https://cdn.example/a.jpg", 800, 600), "a": "Zażółć ελληνικά",
               "when": datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC),
               "price": Price(Decimal("9.90"), "EUR")}
-    plain = json_bytes({**record, "n": 7}, default=str, sort_keys=True)
-    big = json_bytes({**record, "n": 10**25}, default=str, sort_keys=True)
+    plain = dumps({**record, "n": 7}, default=str, sort_keys=True)
+    big = dumps({**record, "n": 10**25}, default=str, sort_keys=True)
     assert big == plain.replace(b'"n":7', b'"n":' + str(10**25).encode())
     assert json.loads(big)["n"] == 10**25
     assert record_hash({"stock": 10**25}) != record_hash({"stock": 10**25 + 1})
