@@ -26,6 +26,9 @@ VALID = [
     ("manual", value("a/b/manual.pdf"), "a/b/manual.pdf"),
     ("site", value("https://example.com/shoe?id=1"), "https://example.com/shoe?id=1"),
     ("ean", value("4006381333931"), "4006381333931"),
+    ("stock", value("1" * 25), int("1" * 25)),  # beyond 64 bits, within 30 digits
+    ("price", value([{"amount": "1" * 26, "currency": "EUR"}]),
+     [{"amount": "1" * 26 + ".00", "currency": "EUR"}]),
 ]
 
 INVALID = [
@@ -59,6 +62,11 @@ INVALID = [
     ("site", value("javascript:alert(1)"), "http(s) URL"),
     ("related", value(["no-such-product"]), "does not exist"),
     ("ean", value("12ab"), "does not match"),
+    # an exponent asks for thousands of digits; a price's cents for more than a decimal holds
+    ("stock", value("1e5000"), "more than 30 digits"),
+    ("weight", value({"amount": "1e-40", "unit": "GRAM"}), "more than 30 digits"),
+    ("price", value([{"amount": "1" * 29, "currency": "EUR"}]), "too many digits"),
+    ("weight", value({"amount": "1", "unit": ["GRAM"]}), "not in metric family Weight"),
     ("nope", value("x"), "attribute 'nope' does not exist"),
 ]
 

@@ -38,7 +38,19 @@ class AttributeType:
 
     def parse(self, data: Any, attribute: Attribute, ctx: TypeContext) -> Any:
         """Return the normalized form of `data` or raise Problem."""
-        raise NotImplementedError
+        return self.parser(attribute, ctx)(data)
+
+    def parser(self, attribute: Attribute, ctx: TypeContext) -> Callable[[Any], Any]:
+        """Return `parse` for one attribute, its rules read once: for many values.
+
+        A type overrides one of the two: `parser` where reading the rules costs more
+        than applying them (numbers, prices), `parse` otherwise.
+        """
+        if type(self).parse is AttributeType.parse:
+            raise NotImplementedError(f"{type(self).__name__} overrides neither parse "
+                                      "nor parser")
+        parse = self.parse
+        return lambda data: parse(data, attribute, ctx)
 
     def is_empty(self, data: Any) -> bool:
         """Tell whether `data` counts as no value (for completeness and clearing)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,7 +23,9 @@ def to_decimal(value: Any, what: str = "number") -> Decimal:
         raise Problem(f"{what} {value!r} is not a number") from None
     if not number.is_finite():
         raise Problem(f"{what} {value!r} is not a finite number")
-    if len(number.as_tuple().digits) > MAX_DIGITS:
+    # the exponent counts too: 1e5000 has one digit but would be written with 5001
+    _, digits, exponent = number.as_tuple()
+    if len(digits) > MAX_DIGITS or exponent < -MAX_DIGITS or number.adjusted() >= MAX_DIGITS:
         raise Problem(f"{what} {value!r} has more than {MAX_DIGITS} digits")
     return number
 
@@ -34,17 +37,34 @@ def canonical(number: Decimal, decimals_allowed: bool) -> str | int:
     return format(number.normalize(), "f")
 
 
+class NumberRules:
+    """An attribute's decimal, sign and range rules, read once."""
+
+    __slots__ = ("decimals", "high", "low", "negative")
+
+    def __init__(self, attribute: Any, *, decimals: bool = False, negative: bool = True
+                 ) -> None:
+        self.decimals = bool(attribute.prop("decimals_allowed", decimals))
+        self.negative = bool(attribute.prop("negative_allowed", negative))
+        low, high = attribute.prop("number_min"), attribute.prop("number_max")
+        self.low = None if low in (None, "") else (low, Decimal(str(low)))
+        self.high = None if high in (None, "") else (high, Decimal(str(high)))
+
+    def check(self, number: Decimal, what: str) -> None:
+        """Refuse `number` if it breaks a rule; the message names it as `what`."""
+        if not self.decimals and number != number.to_integral_value():
+            raise Problem(f"{what} {number} must be a whole number")
+        if not self.negative and number < 0:
+            raise Problem(f"{what} {number} cannot be negative")
+        if self.low is not None and number < self.low[1]:
+            raise Problem(f"{what} {number} is below the minimum {self.low[0]}")
+        if self.high is not None and number > self.high[1]:
+            raise Problem(f"{what} {number} is above the maximum {self.high[0]}")
+
+
 def check_number(number: Decimal, attribute: Any, what: str) -> None:
     """Apply the attribute's decimal, sign and range rules."""
-    if not attribute.prop("decimals_allowed", False) and number != number.to_integral_value():
-        raise Problem(f"{what} {number} must be a whole number")
-    if not attribute.prop("negative_allowed", True) and number < 0:
-        raise Problem(f"{what} {number} cannot be negative")
-    low, high = attribute.prop("number_min"), attribute.prop("number_max")
-    if low not in (None, "") and number < Decimal(str(low)):
-        raise Problem(f"{what} {number} is below the minimum {low}")
-    if high not in (None, "") and number > Decimal(str(high)):
-        raise Problem(f"{what} {number} is above the maximum {high}")
+    NumberRules(attribute).check(number, what)
 
 
 @attribute_type
@@ -54,12 +74,17 @@ class NumberType(AttributeType):
     properties = ("decimals_allowed", "negative_allowed", "number_min", "number_max")
     unique_allowed = True
 
-    def parse(self, data: Any, attribute: Any, ctx: TypeContext) -> str | int | None:
-        if data is None or data == "":
-            return None
-        number = to_decimal(data)
-        check_number(number, attribute, "number")
-        return canonical(number, bool(attribute.prop("decimals_allowed", False)))
+    def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
+        rules = NumberRules(attribute)
+
+        def parse(data: Any) -> str | int | None:
+            if data is None or data == "":
+                return None
+            number = to_decimal(data)
+            rules.check(number, "number")
+            return canonical(number, rules.decimals)
+
+        return parse
 
 
 @attribute_type
@@ -71,21 +96,33 @@ class MetricType(AttributeType):
         "number_min", "number_max",
     )
 
-    def parse(self, data: Any, attribute: Any, ctx: TypeContext) -> dict[str, Any] | None:
-        if data is None:
-            return None
-        if not isinstance(data, dict) or set(data) - {"amount", "unit"}:
-            raise Problem('a measurement is {"amount": ..., "unit": ...}')
-        if data.get("amount") in (None, ""):
-            return None
+    def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
         family = attribute.prop("metric_family", "")
-        unit = data.get("unit") or attribute.prop("default_metric_unit")
-        if unit not in units_of(family):
-            raise Problem(f"unit {unit!r} is not in metric family {family}")
-        number = to_decimal(data["amount"], "amount")
-        check_number(number, attribute, "amount")
+        default_unit = attribute.prop("default_metric_unit")
+        rules = NumberRules(attribute)
         decimals = bool(attribute.prop("decimals_allowed", True))
-        return {"amount": canonical(number, decimals), "unit": unit}
+        try:
+            units: Any = units_of(family)
+        except Problem as exc:  # said when a measurement is given, not before
+            units = exc
+
+        def parse(data: Any) -> dict[str, Any] | None:
+            if data is None:
+                return None
+            if not isinstance(data, dict) or data.keys() - {"amount", "unit"}:
+                raise Problem('a measurement is {"amount": ..., "unit": ...}')
+            if data.get("amount") in (None, ""):
+                return None
+            if isinstance(units, Problem):
+                raise Problem(str(units))
+            unit = data.get("unit") or default_unit
+            if not isinstance(unit, str) or unit not in units:
+                raise Problem(f"unit {unit!r} is not in metric family {family}")
+            number = to_decimal(data["amount"], "amount")
+            rules.check(number, "amount")
+            return {"amount": canonical(number, decimals), "unit": unit}
+
+        return parse
 
     def format(self, data: Any, locale: str | None = None) -> str:
         return f"{data['amount']} {data['unit']}" if data else ""
