@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -24,42 +24,49 @@ def requirements(family: Family) -> dict[int, list[Attribute]]:
     return by_channel
 
 
-def compute(family: Family | None, channels: Iterable[Channel], values: Values,
-            required_by_channel: dict[int, list[Attribute]] | None = None
-            ) -> list[dict[str, Any]]:
-    """Return the completeness rows of a product with `values` (merged over its parents).
+# what one channel and locale requires: each attribute as the value to look for
+Check = tuple[str, str | None, str | None, Callable[[Any, list[str]], bool], list[str]]
+Rules = list[tuple[int, str, list[Check]]]
 
-    `required_by_channel` is `requirements(family)`, for callers that compute many.
-    """
+
+def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
+    """Return what completeness checks of a family, per channel and locale of each channel."""
     if family is None:
         return []
-    if required_by_channel is None:
-        required_by_channel = requirements(family)
-    rows = []
+    required_by_channel = requirements(family)
+    found = []
     for channel in channels:
         required = required_by_channel.get(channel.id, [])
         for locale in channel.locales:
-            missing = [a.code for a in required if not _filled(a, values, channel, locale)]
-            count = len(required)
-            rows.append({
-                "channel_id": channel.id,
-                "locale": locale,
-                "required": count,
-                "missing": len(missing),
-                "ratio": 100 if count == 0 else (100 * (count - len(missing))) // count,
-                "missing_attributes": sorted(missing),
-            })
+            found.append((channel.id, locale, [
+                (a.code, locale if a.localizable else None,
+                 channel.code if a.scopable else None,
+                 type_for(a.type).is_complete, channel.currencies) for a in required]))
+    return found
+
+
+def compute(family: Family | None, channels: Iterable[Channel], values: Values
+            ) -> list[dict[str, Any]]:
+    """Return the completeness rows of a product with `values` (merged over its parents)."""
+    return rows_for(rules(family, channels), values)
+
+
+def rows_for(compiled: Rules, values: Values) -> list[dict[str, Any]]:
+    """Return the completeness rows of `values` under a family's compiled `rules`."""
+    rows = []
+    for channel_id, locale, checks in compiled:
+        missing = [code for code, where, scope, complete, currencies in checks
+                   if not complete(get_value(values, code, where, scope), currencies)]
+        count = len(checks)
+        rows.append({
+            "channel_id": channel_id,
+            "locale": locale,
+            "required": count,
+            "missing": len(missing),
+            "ratio": 100 if count == 0 else (100 * (count - len(missing))) // count,
+            "missing_attributes": sorted(missing),
+        })
     return rows
-
-
-def _filled(attribute: Attribute, values: Values, channel: Channel, locale: str) -> bool:
-    data = get_value(
-        values,
-        attribute.code,
-        locale if attribute.localizable else None,
-        channel.code if attribute.scopable else None,
-    )
-    return type_for(attribute.type).is_complete(data, channel.currencies)
 
 
 def refresh(session: Session, product: Product, merged: Values) -> None:
@@ -86,14 +93,14 @@ def recompute(
 ) -> int:
     """Recompute stored completeness set-wise, a batch of products per statement."""
     channels = session.scalars(select(Channel)).all()
-    families = {f.id: f for f in session.scalars(select(Family))}
+    compiled = {f.id: rules(f, channels) for f in session.scalars(select(Family))}
     done = 0
     for batch in _product_batches(session, family_ids, product_ids):
         parents = _model_values(session, {p.parent_id for p in batch if p.parent_id})
         rows = []
         for product in batch:
             merged = _merged(product.values, product.parent_id, parents)
-            for row in compute(families.get(product.family_id), channels, merged):
+            for row in rows_for(compiled.get(product.family_id, []), merged):
                 rows.append({"product_id": product.id, **row})
         ids = [p.id for p in batch]
         session.execute(delete(Completeness).where(Completeness.product_id.in_(ids)))
