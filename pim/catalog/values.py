@@ -81,6 +81,8 @@ class ValuesValidator:
         # the (attribute, locale, channel) places already found right: the structure does
         # not change under one validator, and a batch repeats its places
         self._places: set[tuple[str, Any, Any]] = set()
+        # per attribute code: the attribute and its parser, its rules read once
+        self._parsers: dict[Any, tuple[Any, Any]] = {}
 
     def validate(self, values: Any, allowed: set[str] | None = None, why: str = "") -> tuple[
         Values, list[FieldError]
@@ -96,10 +98,20 @@ class ValuesValidator:
                 normalized[code] = result
         return normalized, errors
 
+    def parser(self, code: Any) -> tuple[Any, Any]:
+        """Return the attribute of `code` (None if there is none) and its parser."""
+        found = self._parsers.get(code)
+        if found is None:
+            attribute = self.cache.attribute(code) if isinstance(code, str) else None
+            parse = (type_for(attribute.type).parser(attribute, self.types)
+                     if attribute is not None else None)
+            found = self._parsers[code] = (attribute, parse)
+        return found
+
     def _attribute_values(
         self, code: Any, entries: Any, allowed: set[str] | None, why: str, errors: list
     ) -> list[dict[str, Any]] | None:
-        attribute = self.cache.attribute(code) if isinstance(code, str) else None
+        attribute, parse = self.parser(code)
         if attribute is None:
             errors.append(FieldError("values", f"attribute {code!r} does not exist", str(code)))
             return None
@@ -109,15 +121,16 @@ class ValuesValidator:
         if not isinstance(entries, list):
             errors.append(FieldError("values", "expected a list of {locale, scope, data}", code))
             return None
-        seen: set[tuple] = set()
+        seen: set[tuple] | None = set() if len(entries) > 1 else None
         result = []
         for entry in entries:
-            item = self._entry(attribute, entry, seen, errors)
+            item = self._entry(attribute, parse, entry, seen, errors)
             if item is not None:
                 result.append(item)
         return result
 
-    def _entry(self, attribute: Any, entry: Any, seen: set, errors: list) -> dict | None:
+    def _entry(self, attribute: Any, parse: Any, entry: Any, seen: set | None, errors: list
+               ) -> dict | None:
         code = attribute.code
         if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
             errors.append(FieldError(
@@ -125,19 +138,24 @@ class ValuesValidator:
             return None
         locale, scope = entry["locale"], entry["scope"]
         problem = self._place_problem(attribute, locale, scope)
-        if problem is None and (locale, scope) in seen:
-            problem = "the same locale and channel are given twice"
+        if seen is not None and problem is None:
+            if (locale, scope) in seen:
+                problem = "the same locale and channel are given twice"
+            seen.add((locale, scope))
         if problem:
             errors.append(FieldError("values", problem, code, _text(locale), _text(scope)))
             return None
-        seen.add((locale, scope))
         try:
-            data = type_for(attribute.type).parse(entry["data"], attribute, self.types)
+            data = parse(entry["data"])
         except Problem as exc:
             errors.append(FieldError(
                 "values", str(exc), code, locale, scope, _short(entry["data"])))
             return None
         return {"locale": locale, "scope": scope, "data": data}
+
+    def place_fits(self, attribute: Any, locale: Any, scope: Any) -> bool:
+        """Tell whether a value of `attribute` may sit at this locale and channel."""
+        return self._place_problem(attribute, locale, scope) is None
 
     def _place_problem(self, attribute: Any, locale: Any, scope: Any) -> str | None:
         # only places found right are remembered: an enabled locale and a channel are
