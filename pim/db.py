@@ -28,6 +28,10 @@ SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 # JSON on every database, JSONB where PostgreSQL offers it.
 JSONType = JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+# JSON kept as written, for documents only ever read whole (history): PostgreSQL checks
+# json text as it comes in, where jsonb would take it apart
+JSONTextType = JSON(none_as_null=True).with_variant(postgresql.JSON(none_as_null=True),
+                                                    "postgresql")
 
 
 class UTCDateTime(TypeDecorator):

@@ -32,6 +32,10 @@ def generated_sqlite(ctx: BenchContext, products: int | None = None) -> str:
             generate(session, count, ctx.seed)
         engine.dispose()
         cached.with_suffix(".tmp").rename(cached)
+    else:  # a catalog cached by an earlier release is brought to the current schema
+        engine = make_engine(f"sqlite:///{cached}")
+        upgrade_database(engine)
+        engine.dispose()
     copy = ctx.workdir / f"work-{count}-{ctx.seed}.sqlite3"
     shutil.copyfile(cached, copy)
     return f"sqlite:///{copy}"

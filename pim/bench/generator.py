@@ -266,6 +266,5 @@ def _insert_batch(session: Session, rng: random.Random, batch: list[dict],
     session.execute(insert(Version), [
         {"resource_type": "product", "resource_id": ids[r["identifier"]],
          "resource_code": r["identifier"], "number": 1, "author": "generator",
-         "source": "generator", "created": now, "snapshot": flat,
-         "changes": {k: {"old": None, "new": v} for k, v in flat.items() if v is not None}}
+         "source": "generator", "created": now, "snapshot": flat}
         for r, flat in zip(rows, flats, strict=True)])

@@ -126,8 +126,8 @@ def _revert_creation(session: Session, resource: Any, entity: Any, code: str, ne
 def _keys_changed_after(session: Session, resource_type: str, entity_id: int, number: int
                         ) -> set[str]:
     keys: set[str] = set()
-    for changes in session.scalars(select(Version.changes).where(
+    for version in session.scalars(select(Version).where(
             Version.resource_type == resource_type, Version.resource_id == entity_id,
             Version.number > number)):
-        keys.update(changes)
+        keys.update(version.changes)
     return keys

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pim.catalog.models import Changeset, Version
+from pim.catalog.models.history import creation_changes
 from pim.catalog.resources import ResourceKind, kind
 from pim.errors import NotFound
 
@@ -19,8 +20,7 @@ MISSING = object()
 def diff_flat(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Return {key: {"old", "new"}} for every key whose value differs."""
     if not before:  # a creation: every value is new
-        return {key: {"old": None, "new": after[key]} for key in sorted(after)
-                if after[key] is not None}
+        return creation_changes(after)
     changes = {}
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
@@ -66,7 +66,8 @@ def record(
         author=author,
         source=source,
         comment=comment,
-        changes=changes,
+        # a creation's changes are its snapshot's values: not stored twice
+        stored_changes=None if number == 1 and not before else changes,
         snapshot=after if number == 1 or number % every == 0 else None,
         changeset_id=changeset_id,
     )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pim.db import Base, utcnow
+from pim.db import Base, JSONTextType, utcnow
 
 
 class Changeset(Base):
@@ -42,13 +42,28 @@ class Version(Base):
     source: Mapped[str] = mapped_column(String(100))
     created: Mapped[dt.datetime] = mapped_column(default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
-    # {flat key: {"old": ..., "new": ...}}
-    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # {flat key: {"old": ..., "new": ...}}; null for a creation, whose changes are the
+    # values of its snapshot, every one new (see `changes`)
+    stored_changes: Mapped[dict[str, Any] | None] = mapped_column("changes", JSONTextType)
     # the whole flat state after this version, kept every N versions
-    snapshot: Mapped[dict[str, Any] | None] = mapped_column()
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONTextType)
     changeset_id: Mapped[str | None] = mapped_column(
         ForeignKey("changesets.id", ondelete="SET NULL"), index=True
     )
+
+
+    @property
+    def changes(self) -> dict[str, dict[str, Any]]:
+        """What this version changed: {flat key: {"old": ..., "new": ...}}."""
+        if self.stored_changes is None:
+            return creation_changes(self.snapshot or {})
+        return self.stored_changes
+
+
+def creation_changes(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the changes of an entity created in `state` (flat): every value is new."""
+    return {key: {"old": None, "new": state[key]} for key in sorted(state)
+            if state[key] is not None}
 
 
 class TrashItem(Base):
