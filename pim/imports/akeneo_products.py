@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pim.catalog import services as s
 from pim.catalog.structure_cache import structure
 from pim.errors import FieldError, NotFound
-from pim.imports.bulk import BulkCreator, existing_products
+from pim.imports.bulk import bulk_creator, existing_products
 from pim.imports.cells import (
     MEDIA_TYPES,
     CellProblem,
@@ -156,7 +156,7 @@ def write_products(converter: Any, session: Session, items: list[Item], ctx: Wri
     items = [item for item in items if item not in alone]
     if not items:
         return
-    checks = BulkCreator(session, ctx)
+    checks = bulk_creator(session, ctx)
     known = existing_products(session, [item.key for item in items])
     for item in items:
         product = known.get(item.key)

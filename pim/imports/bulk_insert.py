@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
-from pim.catalog import history
 from pim.catalog.models import Completeness, Product, UniqueValue, Version, product_categories
 from pim.db import utcnow
 from pim.jsontext import dumps
@@ -92,5 +91,5 @@ def _product(row: dict[str, Any], when: Any) -> tuple:
 
 def _version(product_id: int, row: dict[str, Any], when: Any, stamp: dict[str, Any]) -> tuple:
     return ("product", product_id, row["identifier"], 1, stamp["author"], stamp["source"],
-            None, when, encode(history.diff_flat({}, row["flat"])), encode(row["flat"]),
+            None, when, None, encode(row["flat"]),
             stamp["changeset_id"])

@@ -123,6 +123,7 @@ class Engine:
         return True
 
     def _run_task(self, task: Task, collected: Callable[[], None]) -> None:
+        self.ctx.new_task()
         items = iter(task.converter.items(task.rows))
         while batch := list(islice(items, self.batch_size)):
             self._write_batch(task, batch)

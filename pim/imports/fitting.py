@@ -129,7 +129,7 @@ def fit_values(session: Session, item: Item, values: dict[str, list], allowed: s
         elif attribute is not None and attribute.type in SELECTS and ctx.create_missing_options:
             _create_options(session, item, attribute, entries, ctx)
         elif attribute is not None and holds_gtin(attribute.code):
-            _check_gtin(item, attribute, entries)
+            check_gtin(item, attribute, entries)
         if entries:
             fitted[code] = entries
     return fitted
@@ -156,14 +156,15 @@ def _where(code: str, entry: dict) -> FieldError:
     return FieldError("values", "", code, entry["locale"], entry["scope"])
 
 
-def _check_gtin(item: Item, attribute: Any, entries: list[dict]) -> None:
+def check_gtin(item: Item, attribute: Any, entries: list[dict]) -> None:
     """Warn about EAN/GTIN values whose check digit is wrong (kept unless a rule refuses)."""
     for entry in entries:
         data = entry["data"]
         if not isinstance(data, str) or not data.strip():
             continue
         digits = data.strip()
-        if digits.isdigit() and len(digits) in (8, 12, 13, 14) and gtin.is_valid(digits):
+        if (digits.isascii() and digits.isdigit() and len(digits) in (8, 12, 13, 14)
+                and gtin.calc_check_digit(digits[:-1]) == digits[-1]):
             continue
         what = ("its check digit is wrong" if digits.isdigit() and len(digits) in (8, 12, 13, 14)
                 else "it is not 8, 12, 13 or 14 digits")

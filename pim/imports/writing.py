@@ -23,9 +23,15 @@ class WriteContext:
     media: Any = None
     # what the import created on the side (options, ...): {kind: count}
     side_effects: dict[str, int] = field(default_factory=dict)
-    # bulk creation: the variants under each parent id, (product id, values), as this
-    # import has read and written them (see pim.imports.bulk)
-    siblings: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
+    # bulk creation: the axis values taken under each parent id, as this import has read
+    # and written them, and the creator that keeps them (see pim.imports.bulk)
+    siblings: dict[int, set[tuple[Any, ...]]] = field(default_factory=dict)
+    bulk: Any = None
+
+    def new_task(self) -> None:
+        """Forget what bulk creation kept: the next file may follow other writes."""
+        self.bulk = None
+        self.siblings.clear()
 
     def stamp(self) -> dict[str, Any]:
         """Keyword arguments every service call of the import takes."""

@@ -1,0 +1,177 @@
+"""The values of a new product, checked in one pass when nothing is wrong with them.
+
+A row that creates a product goes through `fit_values` (blank cells dropped, GTINs,
+media, values left to the product model), the catalog's `ValuesValidator`, then
+`without_empty`. For the rows that break no rule, `CreationValues` gives the same values
+in one pass over the cells: each attribute's place is checked once by the validator and
+its data parsed by the attribute type's own parser. The first cell that needs more (a
+place or a value the validator would refuse, a media file, a value left to the model)
+sends the whole row through the steps above instead, which word every problem; what
+the pass had noted is taken back first. `tests/imports/test_creation.py` holds the two
+ways to the same result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pim.catalog.types import Problem
+from pim.catalog.values import ENTRY_KEYS, Values, ValuesValidator, without_empty
+from pim.errors import FieldError
+from pim.imports.cells import MEDIA_TYPES
+from pim.imports.fitting import SELECTS, check_gtin, fit_values, holds_gtin
+from pim.imports.items import Item
+from pim.imports.writing import WriteContext
+
+# how a new entity's non-blank values of an attribute are fitted
+KEEP, GTIN, ALONE = range(3)
+
+
+class _Slow(Exception):
+    """A cell the one-pass check leaves to the full steps."""
+
+
+class _Attribute:
+    """What the one pass knows of one attribute for one kind of entity."""
+
+    __slots__ = ("attribute", "kind", "parse", "places")
+
+    def __init__(self, attribute: Any, kind: int, parse: Any) -> None:
+        self.attribute = attribute
+        self.kind = kind
+        self.parse = parse
+        # (locale, channel) -> whether the validator takes the place
+        self.places: dict[tuple[Any, Any], bool] = {}
+
+
+class CreationValues:
+    """Fit and check the values of new entities of one kind (a family or a variant level)."""
+
+    def __init__(self, cache: Any, validator: ValuesValidator, allowed: set[str] | None,
+                 why: str, under_parent: bool, ctx: WriteContext) -> None:
+        self.cache = cache
+        self.validator = validator
+        self.allowed = allowed
+        self.why = why
+        self.under_parent = under_parent
+        self.ctx = ctx
+        self._attributes: dict[Any, _Attribute | None] = {}
+
+    def check(self, session: Session, item: Item, values: Any, parent: Any,
+              own: dict[str, list] | None = None) -> tuple[Values, list[FieldError]]:
+        """Return the values a new entity keeps (sorted, none empty) and what is wrong;
+        `own` adds entries the entity sets itself (its identifier)."""
+        warned = len(item.warnings)
+        try:
+            kept = self._one_pass(item, values)
+        except _Slow:
+            del item.warnings[warned:]  # said again by the full steps
+            fitted = self.fit(session, item, values, parent)
+            changes, errors = self.validator.validate(fitted, self.allowed, self.why)
+            return without_empty({**changes, **(own or {})}), errors
+        if own:
+            kept.update(own)
+        return dict(sorted(kept.items())), []
+
+    def fit(self, session: Session, item: Item, values: dict[str, list], parent: Any
+            ) -> dict[str, list]:
+        """Return `fit_values` of the filled values: what a new entity keeps of them."""
+        fitted: dict[str, list] = {}
+        for code, entries in values.items():
+            entries = [e for e in entries if e["data"] is not None and e["data"] != ""]
+            if not entries:
+                continue
+            kind = self._kind(code)
+            if kind == ALONE:
+                fitted.update(fit_values(session, item, {code: entries}, self.allowed, parent,
+                                         self.ctx, self.cache))
+                continue
+            if kind == GTIN:
+                check_gtin(item, self.cache.attribute(code), entries)
+            fitted[code] = entries
+        return fitted
+
+    def _kind(self, code: str) -> int:
+        attribute = self.cache.attribute(code)
+        if attribute is None:
+            return KEEP  # the validator names it
+        if self.allowed is not None and code not in self.allowed and self.under_parent:
+            return ALONE  # left to the model: compared with it
+        if attribute.type in MEDIA_TYPES or (
+                attribute.type in SELECTS and self.ctx.create_missing_options):
+            return ALONE
+        return GTIN if holds_gtin(attribute.code) else KEEP
+
+    # ---- the one pass ---------------------------------------------------------------------
+
+    def _one_pass(self, item: Item, values: Any) -> dict[str, list]:
+        if not isinstance(values, dict):
+            raise _Slow
+        kept: dict[str, list] = {}
+        for code, entries in values.items():
+            if not isinstance(entries, list):
+                raise _Slow
+            found = []
+            filled = 0
+            for entry in entries:
+                if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
+                    raise _Slow
+                data = entry["data"]
+                if data is None or data == "":
+                    continue
+                filled += 1
+                checked = self._entry(item, code, entry, data)
+                if checked is not None:
+                    found.append(checked)
+            if filled > 1:
+                found = _distinct_places(entries, found)
+            if found:
+                kept[code] = found
+        return kept
+
+    def _entry(self, item: Item, code: Any, entry: dict[str, Any], data: Any
+               ) -> dict[str, Any] | None:
+        known = self._attributes.get(code)
+        if known is None:
+            known = self._attributes[code] = self._known(code)
+        if known is None:
+            raise _Slow
+        place = (entry["locale"], entry["scope"])
+        try:
+            fits = known.places.get(place)
+        except TypeError:  # a locale or channel that is not even hashable
+            raise _Slow from None
+        if fits is None:
+            fits = known.places[place] = self.validator.place_fits(known.attribute, *place)
+        if not fits:
+            raise _Slow
+        if known.kind == GTIN:
+            check_gtin(item, known.attribute, [entry])
+        try:
+            parsed = known.parse(data)
+        except Problem:
+            raise _Slow from None
+        return None if parsed is None else {"locale": place[0], "scope": place[1],
+                                            "data": parsed}
+
+    def _known(self, code: Any) -> _Attribute | None:
+        if not isinstance(code, str):
+            return None
+        attribute, parse = self.validator.parser(code)
+        if attribute is None or (self.allowed is not None and code not in self.allowed):
+            return None
+        kind = self._kind(code)
+        return None if kind == ALONE else _Attribute(attribute, kind, parse)
+
+
+def _distinct_places(entries: list[dict[str, Any]], found: list[dict[str, Any]]
+                     ) -> list[dict[str, Any]]:
+    """Sort an attribute's kept entries as `without_empty` does; a place filled twice is
+    for the validator to word."""
+    places = [(e["locale"], e["scope"]) for e in entries
+              if e["data"] is not None and e["data"] != ""]
+    if len(set(places)) != len(places):
+        raise _Slow
+    return sorted(found, key=lambda e: (e["locale"] or "", e["scope"] or ""))
