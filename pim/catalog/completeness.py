@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pim.catalog.models import Attribute, Channel, Completeness, Family, Product, ProductModel
 from pim.catalog.structure_cache import structure
 from pim.catalog.types import type_for
-from pim.catalog.values import Values, get_value
+from pim.catalog.values import Values, flatten_values, value_key
 
 BATCH = 1000
 
@@ -24,8 +24,9 @@ def requirements(family: Family) -> dict[int, list[Attribute]]:
     return by_channel
 
 
-# what one channel and locale requires: each attribute as the value to look for
-Check = tuple[str, str | None, str | None, Callable[[Any, list[str]], bool], list[str]]
+# what one channel and locale requires: each attribute, the flat key of the value to look
+# for, and how its type tells the value fills the requirement
+Check = tuple[str, str, Callable[[Any, list[str]], bool], list[str]]
 Rules = list[tuple[int, str, list[Check]]]
 
 
@@ -39,8 +40,8 @@ def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
         required = required_by_channel.get(channel.id, [])
         for locale in channel.locales:
             found.append((channel.id, locale, [
-                (a.code, locale if a.localizable else None,
-                 channel.code if a.scopable else None,
+                (a.code, value_key(a.code, locale if a.localizable else None,
+                                   channel.code if a.scopable else None),
                  type_for(a.type).is_complete, channel.currencies) for a in required]))
     return found
 
@@ -48,15 +49,16 @@ def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
 def compute(family: Family | None, channels: Iterable[Channel], values: Values
             ) -> list[dict[str, Any]]:
     """Return the completeness rows of a product with `values` (merged over its parents)."""
-    return rows_for(rules(family, channels), values)
+    return rows_for(rules(family, channels), flatten_values(values))
 
 
-def rows_for(compiled: Rules, values: Values) -> list[dict[str, Any]]:
-    """Return the completeness rows of `values` under a family's compiled `rules`."""
+def rows_for(compiled: Rules, flat: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the completeness rows of flat values (merged over the parents) under a
+    family's compiled `rules`."""
     rows = []
     for channel_id, locale, checks in compiled:
-        missing = [code for code, where, scope, complete, currencies in checks
-                   if not complete(get_value(values, code, where, scope), currencies)]
+        missing = [code for code, key, complete, currencies in checks
+                   if not complete(flat.get(key), currencies)]
         count = len(checks)
         rows.append({
             "channel_id": channel_id,
@@ -100,7 +102,7 @@ def recompute(
         rows = []
         for product in batch:
             merged = _merged(product.values, product.parent_id, parents)
-            for row in rows_for(compiled.get(product.family_id, []), merged):
+            for row in rows_for(compiled.get(product.family_id, []), flatten_values(merged)):
                 rows.append({"product_id": product.id, **row})
         ids = [p.id for p in batch]
         session.execute(delete(Completeness).where(Completeness.product_id.in_(ids)))

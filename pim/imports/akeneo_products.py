@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pim.catalog import services as s
 from pim.catalog.structure_cache import structure
 from pim.errors import FieldError, NotFound
-from pim.imports.bulk import bulk_creator, existing_products
+from pim.imports.bulk import PREPARED, bulk_creator, existing_products
 from pim.imports.cells import (
     MEDIA_TYPES,
     CellProblem,
@@ -135,6 +135,22 @@ class ProductConverter(ContentConverter):
                                   "(Prism has none); the cell was left out", text)
         return item
 
+    def row_item(self, number: int, cells: dict[str, str]) -> Item:
+        """Build the item of one row of this file."""
+        return self.product_item(number, cells)
+
+    def restore(self, item: Item) -> Item:
+        """Give an item checked in another process (`pim.imports.ahead`) its data again."""
+        if not item.data:
+            row = item.rows[0]
+            # the row was counted where it was read: read again, it is not a repeat
+            seen, self.seen = self.seen, {}
+            try:
+                item.data = self.row_item(row.number, dict(row.cells)).data
+            finally:
+                self.seen = seen
+        return item
+
     def write(self, session: Session, item: Item, ctx: WriteContext) -> str:
         """Create or patch the product."""
         data = fit_product(session, item, ctx)
@@ -153,19 +169,24 @@ def write_products(converter: Any, session: Session, items: list[Item], ctx: Wri
     alone = _one_by_one(session, items, ctx)
     for item in alone:
         yield item, _written_alone(ctx, write_one(converter, item))
-    items = [item for item in items if item not in alone]
+    if alone:
+        apart = {id(item) for item in alone}
+        items = [item for item in items if id(item) not in apart]
     if not items:
         return
-    checks = bulk_creator(session, ctx)
+    creator = bulk_creator(session, ctx)
     known = existing_products(session, [item.key for item in items])
     for item in items:
         product = known.get(item.key)
-        if product is not None:
-            same = is_unchanged(checks, item, product)
+        if product is not None:  # checked ahead as new, but written meanwhile
+            item.extra.pop(PREPARED, None)
+            converter.restore(item)
+            same = is_unchanged(creator.checks, item, product)
             yield item, UNCHANGED if same else _written_alone(ctx, write_one(converter, item))
     new = [item for item in items if item.key not in known]
     if new:
-        yield from checks.create(new, lambda item: write_one(converter, item))
+        yield from creator.create(new, lambda item: write_one(converter,
+                                                              converter.restore(item)))
 
 
 def _written_alone(ctx: WriteContext, outcome: Any) -> Any:

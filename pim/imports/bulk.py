@@ -1,8 +1,10 @@
 """Create a batch of new products in a few statements, with every rule of create_product.
 
-Each row goes through the same checks as `pim.catalog.products.create_product` (the
-catalog's value validator, variant levels and axes, unique values, categories) and gets
-the same rows: the product, its categories, unique values, completeness and its first
+Each row goes through the same checks as `pim.catalog.products.create_product`: on its
+own (`pim.imports.prechecks`: keys, identifier, family and parent, categories, values,
+variant level), then against the rows beside it, here: unique values and variant axis
+values taken by another product, in the catalog or earlier in the import. It gets the
+same rows: the product, its categories, unique values, completeness and its first
 version in the import's changeset. Only the writing differs: one multi-row insert per
 table for the whole batch. If the database still refuses the batch, each of its rows is
 written again through the service, which says which row is wrong.
@@ -22,38 +24,26 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from pim.catalog import completeness
-from pim.catalog.codes import Collector, check_bool, check_code_list
-from pim.catalog.models import Category, Family, Product, ProductModel, UniqueValue
-from pim.catalog.products import FIELDS
+from pim.catalog.codes import Collector
+from pim.catalog.models import Product, ProductModel, UniqueValue
 from pim.catalog.structure_cache import structure
-from pim.catalog.types import Problem as TypeProblem
-from pim.catalog.types import type_for
-from pim.catalog.values import ValuesValidator, get_value
-from pim.catalog.variants import check_parent_level, product_level
+from pim.catalog.values import get_value
 from pim.imports.bulk_insert import insert_products
-from pim.imports.bulk_rows import VariantRules, new_row
-from pim.imports.creation import CreationValues
-from pim.imports.fitting import resolve_same_code
+from pim.imports.bulk_rows import Prepared
 from pim.imports.items import CREATED, Item, Problem, field_problems
-from pim.imports.snapshot import StructureCopy
+from pim.imports.prechecks import Prechecks
 from pim.imports.writing import WriteContext
 
 Outcome = str | list[Problem]
-
-
-class NoRules:
-    """The identifier property is read with the type's defaults, as the service does."""
-
-    def prop(self, name: str, default: Any = None) -> Any:
-        return default
+# the key of `Item.extra` under which a row checked ahead of time carries its `Prepared`
+PREPARED = "prepared"
 
 
 def bulk_creator(session: Session, ctx: WriteContext) -> BulkCreator:
     """Return the import's creator, made again when the structure has changed."""
     creator = ctx.bulk
     if creator is None or creator.session is not session or (
-            creator.cache is not structure(session)):
+            creator.checks.cache is not structure(session)):
         creator = ctx.bulk = BulkCreator(session, ctx)
     return creator
 
@@ -64,31 +54,15 @@ class BulkCreator:
     def __init__(self, session: Session, ctx: WriteContext) -> None:
         self.session = session
         self.ctx = ctx
-        self.cache = structure(session)
-        self.copy = StructureCopy(self.cache)
-        self.validator = ValuesValidator(self.copy)  # type: ignore[arg-type]
-        self.categories: dict[str, int] = dict(session.execute(
-            select(Category.code, Category.id)).all())
-        self.models: dict[str, ProductModel] = {}
+        self.checks = Prechecks(session, ctx)
         # the axis values taken under each parent, as written so far: kept by the import
         # from batch to batch, read once per parent, forgotten when rows are written
         # another way
         self.siblings: dict[int, set[tuple[Any, ...]]] = ctx.siblings
         self.siblings.clear()
-        self.variants = VariantRules()
+        # this batch's unique values: who takes them, who held them when it was read
         self.taken: dict[tuple[int, str], str] = {}
-        # who held the batch's unique values when it was read (None: nobody)
         self.owners: dict[tuple[int, str], str | None] = {}
-        ident = self.copy.identifier_attribute
-        self.ident_code = ident.code if ident else None
-        self._parse_identifier = type_for("pim_catalog_identifier").parser(
-            NoRules(), self.copy.type_context())  # type: ignore[arg-type]
-        # per family, or per family variant of a parent: what a row may carry, and why
-        self._allowed: dict[tuple[Any, ...], tuple[set[str] | None, str]] = {}
-        self._values: dict[tuple[Any, ...], CreationValues] = {}
-        self._unique_codes = {code: a.id for code, a in self.copy.attributes.items()
-                              if a.unique and a.type != "pim_catalog_identifier"}
-        self._rules: dict[int, completeness.Rules] = {}
 
     def create(self, items: list[Item], fallback: Callable[[Item], Outcome]
                ) -> Iterator[tuple[Item, Outcome]]:
@@ -97,7 +71,9 @@ class BulkCreator:
         self._prefetch(items)
         ready = []
         for item in items:
-            checked = self._check(item)
+            checked = item.extra.pop(PREPARED, None) or self.checks.prepare(item)
+            if not isinstance(checked, list):
+                checked = self._beside_others(item, checked)
             if isinstance(checked, list):
                 yield item, checked
             else:
@@ -106,8 +82,7 @@ class BulkCreator:
             return
         savepoint = self.session.begin_nested()
         try:
-            insert_products(self.session, [row for _, row in ready], self.categories,
-                            self.ctx.stamp())
+            insert_products(self.session, [row for _, row in ready], self.ctx.stamp())
             savepoint.commit()
         except SQLAlchemyError:
             savepoint.rollback()
@@ -121,18 +96,10 @@ class BulkCreator:
     # ---- reading what the batch refers to ---------------------------------------------
 
     def _prefetch(self, items: list[Item]) -> None:
-        codes = {item.data["parent"] for item in items if item.data.get("parent")}
-        unknown = codes - self.models.keys()
-        if unknown:
-            self._load_models(select(ProductModel).where(ProductModel.code.in_(unknown))
-                              .options(selectinload(ProductModel.parent)))
-        self._load_siblings([self.models[c] for c in codes if c in self.models])
+        codes = {_parent_of(item) for item in items} - {None}
+        self._load_siblings(self.checks.load_models(codes))  # type: ignore[arg-type]
+        self._load_siblings([self.checks.models[c] for c in codes if c in self.checks.models])
         self._prefetch_owners(items)
-
-    def _load_models(self, query: Any) -> None:
-        found = {m.code: m for m in self.session.scalars(query)}
-        self.models.update(found)
-        self._load_siblings(list(found.values()))
 
     def _load_siblings(self, models: list[ProductModel]) -> None:
         unseen = {m.id: m for m in models if m.id not in self.siblings}
@@ -140,22 +107,28 @@ class BulkCreator:
             return
         for parent_id in unseen:
             self.siblings[parent_id] = set()
+        ident = self.checks.ident_code
         for parent_id, values in self.session.execute(
                 select(Product.parent_id, Product.values)
                 .where(Product.parent_id.in_(list(unseen)))):
-            rule = self.variants.of(unseen[parent_id], self.ident_code)
+            rule = self.checks.variants.of(unseen[parent_id], ident)
             self.siblings[parent_id].add(rule.combination(values))
 
     def _prefetch_owners(self, items: list[Item]) -> None:
         """Read at once who holds the unique values the rows give (as their cells say)."""
-        if not self._unique_codes:
+        codes = self.checks.unique_codes
+        if not codes:
             return
         wanted = set()
         for item in items:
-            for code in self._unique_codes.keys() & item.data.get("values", {}).keys():
+            prepared = item.extra.get(PREPARED)
+            if prepared is not None:
+                wanted.update(prepared.unique.items())
+                continue
+            for code in codes.keys() & item.data.get("values", {}).keys():
                 data = get_value(item.data["values"], code, None, None)
                 if isinstance(data, str):
-                    wanted.add((self._unique_codes[code], data))
+                    wanted.add((codes[code], data))
         if not wanted:
             return
         self.owners.update(dict.fromkeys(wanted))
@@ -166,145 +139,38 @@ class BulkCreator:
         for attribute_id, data, identifier in found:
             self.owners[(attribute_id, data)] = identifier
 
-    # ---- the checks of create_product ----------------------------------------------------
+    # ---- the checks against the other rows ---------------------------------------------
 
-    def _check(self, item: Item) -> dict[str, Any] | list[Problem]:
-        data = dict(item.data)
-        if data.get("parent") and data["parent"] not in self.models:
-            resolve_same_code(self.session, item, data, "parent", ProductModel)
-            self._load_models(select(ProductModel).where(ProductModel.code == data["parent"]))
-        if data.get("family") and data["family"] not in self.copy.families:
-            resolve_same_code(self.session, item, data, "family", Family)
-        errors = Collector()
-        if not data.keys() <= FIELDS:
-            for key in sorted(set(data) - FIELDS):
-                errors.add(str(key), f"property {key!r} does not exist")
-        identifier = self._identifier(data, errors)
-        family, parent = self._family_and_parent(data, errors)
-        categories = self.category_codes(data, errors) if "categories" in data else []
-        if "enabled" in data:
-            check_bool(data["enabled"], errors, "enabled")
-        own = ({self.ident_code: [{"locale": None, "scope": None, "data": identifier}]}
-               if self.ident_code else None)
-        values, value_errors = self._values_of(family, parent).check(
-            self.session, item, data.get("values", {}), parent, own)
-        errors.extend(value_errors)
-        if errors.errors:
-            return field_problems(item, errors.errors)
-        combination = None
+    def _beside_others(self, item: Item, row: Prepared) -> Prepared | list[Problem]:
+        """Refuse a row whose axis values or unique values another product has taken."""
+        parent = self.checks.models.get(row.parent_code) if row.parent_code else None
         if parent is not None:
-            rule = self.variants.of(parent, self.ident_code)
-            combination = rule.combination(values)
-            problems = rule.problems(item, values, combination, self.siblings[parent.id])
+            self._load_siblings([parent])
+            rule = self.checks.variants.of(parent, self.checks.ident_code)
+            problems = rule.taken_problems(item, row.combination, self.siblings[parent.id])
             if problems:
                 return problems
-        wanted = self._unique(item, values)
-        if isinstance(wanted, list):
-            return wanted
+        problems = self._unique(item, row.unique)
+        if problems:
+            return problems
+        for attribute_id, data in row.unique.items():
+            self.taken[(attribute_id, data)] = item.key
         if parent is not None:
-            self.siblings[parent.id].add(combination)
-        return new_row(identifier, family, parent, categories, values, wanted,
-                       data.get("enabled", True), self._rules_of(family),
-                       self.variants.inherited(parent))
+            self.siblings[parent.id].add(row.combination)
+        return row
 
-    def _identifier(self, data: dict[str, Any], errors: Collector) -> str:
-        if "identifier" not in data:
-            errors.add("identifier", "a product needs an identifier")
-            return ""
-        try:
-            return self._parse_identifier(data["identifier"])
-        except TypeProblem as exc:
-            errors.add("identifier", str(exc))
-            return ""
-
-    def _family_and_parent(self, data: dict[str, Any], errors: Collector
-                           ) -> tuple[Any, ProductModel | None]:
-        parent = None
-        if data.get("parent"):
-            parent = self.models.get(data["parent"])
-            if parent is None:
-                errors.add("parent", f"parent {data['parent']!r} does not exist")
-        family = None
-        if data.get("family"):
-            family = self.copy.families.get(data["family"])
-            if family is None:
-                errors.add("family", f"family {data['family']!r} does not exist")
-        if parent is not None:
-            parent_family = parent.family_variant.family
-            if data.get("family") and family is not None and family.id != parent_family.id:
-                errors.add("family", f"a variant of {parent.code!r} belongs to family "
-                                     f"{parent_family.code!r}")
-            family = self.copy.families[parent_family.code]
-            check_parent_level(parent, product_level(parent.family_variant) - 1, errors)
-        return family, parent
-
-    def category_codes(self, data: dict[str, Any], errors: Collector) -> list[str]:
-        codes = check_code_list(data["categories"], errors, "categories")
-        for code in codes:
-            if code not in self.categories:
-                errors.add("categories", f"category {code!r} does not exist")
-        return [c for c in codes if c in self.categories]
-
-    def allowed_for(self, family: Any, parent: ProductModel | None, ident: str | None
-                    ) -> tuple[set[str] | None, str]:
-        """Return the attributes a new product of `family` under `parent` may carry, and
-        how a refusal says it."""
-        key = _kind_key(family, parent, ident)
-        found = self._allowed.get(key)
-        if found is None:
-            found = self._allowed[key] = self._allowed_for(family, parent, ident)
-        return found
-
-    def _allowed_for(self, family: Any, parent: ProductModel | None, ident: str | None
-                     ) -> tuple[set[str] | None, str]:
-        if parent is not None:
-            rule = self.variants.of(parent, ident)
-            return rule.attributes, (
-                f"a variant attribute of {rule.variant_code!r} at level {rule.level}")
-        if family is not None:
-            return set(family.attribute_codes) | ({ident} if ident else set()), (
-                f"in family {family.code!r}")
-        return None, ""
-
-    def _values_of(self, family: Any, parent: ProductModel | None) -> CreationValues:
-        key = _kind_key(family, parent, self.ident_code)
-        found = self._values.get(key)
-        if found is None:
-            allowed, why = self.allowed_for(family, parent, self.ident_code)
-            found = self._values[key] = CreationValues(
-                self.copy, self.validator, allowed, why, parent is not None, self.ctx)
-        return found
-
-    def _rules_of(self, family: Any) -> completeness.Rules:
-        if family is None:
-            return []
-        found = self._rules.get(family.id)
-        if found is None:
-            found = self._rules[family.id] = completeness.rules(
-                family, self.copy.channels.values())  # type: ignore[arg-type]
-        return found
-
-    def _unique(self, item: Item, values: dict[str, Any]) -> dict[int, str] | list[Problem]:
-        wanted = {}
-        for code in self._unique_codes.keys() & values.keys():
-            data = get_value(values, code, None, None)
-            if data is not None:
-                wanted[self._unique_codes[code]] = str(data)
+    def _unique(self, item: Item, wanted: dict[int, str]) -> list[Problem]:
         if not wanted:
-            return wanted
+            return []
         errors = Collector()
         for attribute_id, data in wanted.items():
             owner = self.taken.get((attribute_id, data)) or self._owner(attribute_id, data)
             if owner is not None:
-                code = next(a.code for a in self.copy.attributes.values()
-                            if a.id == attribute_id)
+                code = next(code for code, known in self.checks.unique_codes.items()
+                            if known == attribute_id)
                 errors.add("values", f"value {data!r} is already used by product {owner!r}; "
                                      "this attribute is unique", attribute=code)
-        if errors.errors:
-            return field_problems(item, errors.errors)
-        for attribute_id, data in wanted.items():
-            self.taken[(attribute_id, data)] = item.key
-        return wanted
+        return field_problems(item, errors.errors) if errors.errors else []
 
     def _owner(self, attribute_id: int, data: str) -> str | None:
         if (attribute_id, data) in self.owners:
@@ -313,10 +179,12 @@ class BulkCreator:
             UniqueValue.attribute_id == attribute_id, UniqueValue.data == data))
 
 
-def _kind_key(family: Any, parent: ProductModel | None, ident: str | None) -> tuple[Any, ...]:
-    """What decides a new product's allowed attributes: its family variant or family."""
-    return (parent.family_variant_id if parent is not None else None,
-            family.code if family is not None else None, ident)
+def _parent_of(item: Item) -> str | None:
+    prepared = item.extra.get(PREPARED)
+    if prepared is not None:
+        return prepared.parent_code
+    parent = item.data.get("parent")
+    return parent if isinstance(parent, str) and parent else None
 
 
 def existing_products(session: Session, identifiers: list[str]) -> dict[str, Product]:

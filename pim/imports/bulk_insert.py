@@ -8,9 +8,9 @@ exactly as the ORM stores it.
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from pim.catalog.models import Completeness, Product, UniqueValue, Version, prod
 from pim.db import utcnow
 from pim.jsontext import dumps
 from pim.search.sync import note_products
+
+if TYPE_CHECKING:
+    from pim.imports.bulk_rows import Prepared
 
 PRODUCT_COLUMNS = ("uuid", "identifier", "family_id", "parent_id", "enabled", "status",
                    "values", "created", "updated", "version")
@@ -54,42 +57,44 @@ def insert_many(connection: Connection, table: Table, columns: Sequence[str],
         rows)
 
 
-def insert_products(session: Session, rows: list[dict[str, Any]], categories: dict[str, int],
-                    stamp: dict[str, Any]) -> list[int]:
+def insert_products(session: Session, rows: list[Prepared], stamp: dict[str, Any]
+                    ) -> list[int]:
     """Insert products with their categories, unique values, completeness and versions."""
     connection = session.connection()
     now = utcnow()
-    stored_now = Product.__table__.c.created.type.bind_processor(connection.dialect)
+    dialect = connection.dialect
+    stored_now = Product.__table__.c.created.type.dialect_impl(dialect).bind_processor(dialect)
     when = stored_now(now) if stored_now else now
-    insert_many(connection, Product.__table__, PRODUCT_COLUMNS,
-                [_product(row, when) for row in rows])
+    uuids = new_uuids(len(rows))
+    insert_many(connection, Product.__table__, PRODUCT_COLUMNS, [
+        (uuids[n], row.identifier, row.family_id, row.parent_id, row.enabled, "draft",
+         row.values, when, when, 1) for n, row in enumerate(rows)])
     ids = dict(connection.execute(select(Product.identifier, Product.id).where(
-        Product.identifier.in_([row["identifier"] for row in rows]))).all())
+        Product.identifier.in_([row.identifier for row in rows]))).all())
     links, uniques, complete, versions = [], [], [], []
+    author, source, changeset = stamp["author"], stamp["source"], stamp["changeset_id"]
     for row in rows:
-        product_id = ids[row["identifier"]]
-        links += [(product_id, categories[code]) for code in row["categories"]]
-        uniques += [(a, d, product_id) for a, d in row["unique"].items()]
-        complete += [(product_id, c["channel_id"], c["locale"], c["required"], c["missing"],
-                      c["ratio"], encode(c["missing_attributes"])) for c in row["completeness"]]
-        versions.append(_version(product_id, row, when, stamp))
+        product_id = ids[row.identifier]
+        links += [(product_id, category) for category in row.category_ids]
+        uniques += [(a, d, product_id) for a, d in row.unique.items()]
+        complete += [(product_id, *c) for c in row.completeness]
+        # a creation's changes are its snapshot's values: not stored (see Version.changes)
+        versions.append(("product", product_id, row.identifier, 1, author, source, None, when,
+                         None, row.snapshot, changeset))
     insert_many(connection, product_categories, ("product_id", "category_id"), links)
     insert_many(connection, UniqueValue.__table__, ("attribute_id", "data", "product_id"),
                 uniques)
     insert_many(connection, Completeness.__table__, COMPLETENESS_COLUMNS, complete)
     insert_many(connection, Version.__table__, VERSION_COLUMNS, versions)
     note_products(session, ids.values())
-    return [ids[row["identifier"]] for row in rows]
+    return [ids[row.identifier] for row in rows]
 
 
-def _product(row: dict[str, Any], when: Any) -> tuple:
-    return (str(uuid.uuid4()), row["identifier"],
-            row["family"].id if row["family"] else None,
-            row["parent"].id if row["parent"] else None, row["enabled"], "draft",
-            encode(row["values"]), when, when, 1)
-
-
-def _version(product_id: int, row: dict[str, Any], when: Any, stamp: dict[str, Any]) -> tuple:
-    return ("product", product_id, row["identifier"], 1, stamp["author"], stamp["source"],
-            None, when, None, encode(row["flat"]),
-            stamp["changeset_id"])
+def new_uuids(count: int) -> list[str]:
+    """Return `count` random (version 4) UUIDs as text, from one read of the OS's random."""
+    data = bytearray(os.urandom(16 * count))
+    data[6::16] = bytes(b & 0x0F | 0x40 for b in data[6::16])  # version 4
+    data[8::16] = bytes(b & 0x3F | 0x80 for b in data[8::16])  # the RFC 4122 variant
+    text = data.hex()
+    return [f"{text[n:n + 8]}-{text[n + 8:n + 12]}-{text[n + 12:n + 16]}-"
+            f"{text[n + 16:n + 20]}-{text[n + 20:n + 32]}" for n in range(0, 32 * count, 32)]

@@ -15,6 +15,8 @@ from pim.catalog.codes import Collector
 from pim.catalog.products import FLAT_PROPERTIES
 from pim.catalog.values import Values, flatten_values, get_value
 from pim.catalog.variants import level_attributes, product_level
+from pim.errors import FieldError
+from pim.imports.bulk_insert import encode
 from pim.imports.items import Item, Problem, field_problems
 
 
@@ -31,9 +33,9 @@ class VariantRule:
         """Return a variant's axis values, as compared among siblings."""
         return tuple(_axis_value(values, code) for code in self.axes)
 
-    def problems(self, item: Item, values: Values, combination: tuple[Any, ...],
-                 taken: set[tuple[Any, ...]]) -> list[Problem]:
-        """Say what keeps a new variant out: model-level values, missing or taken axes."""
+    def level_problems(self, item: Item, values: Values, combination: tuple[Any, ...]
+                       ) -> list[Problem]:
+        """Say what keeps a new variant out on its own: model-level values, empty axes."""
         errors = Collector()
         for code in sorted(values.keys() - self.attributes):
             errors.add("values", f"attribute {code!r} lives on the product model level; "
@@ -41,11 +43,37 @@ class VariantRule:
         for code, value in zip(self.axes, combination, strict=True):
             if value is None:
                 errors.add("values", f"variant axis {code!r} must have a value", attribute=code)
-        if self.axes and None not in combination and combination in taken:
-            errors.add("values", "another variant under the same parent already has the axis "
-                       "values " + ", ".join(
-                           f"{c}={v}" for c, v in zip(self.axes, combination, strict=True)))
         return field_problems(item, errors.errors) if errors.errors else []
+
+    def taken_problems(self, item: Item, combination: tuple[Any, ...],
+                       taken: set[tuple[Any, ...]]) -> list[Problem]:
+        """Say whether a sibling holds the same axis values already."""
+        if not self.axes or combination not in taken:
+            return []
+        return field_problems(item, [FieldError(
+            "values", "another variant under the same parent already has the axis values "
+            + ", ".join(f"{c}={v}" for c, v in zip(self.axes, combination, strict=True)))])
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A new product that passed every check of its own, as the rows it writes."""
+
+    identifier: str
+    family_id: int | None
+    parent_code: str | None
+    parent_id: int | None
+    enabled: Any
+    category_ids: list[int]
+    # JSON text of its values and of its first version's snapshot
+    values: str
+    snapshot: str
+    # (channel id, locale, required, missing, ratio, JSON of the missing attributes)
+    completeness: list[tuple[Any, ...]]
+    # {attribute id: value} of its unique attributes
+    unique: dict[int, str]
+    # its variant axis values, for a variant product
+    combination: tuple[Any, ...] | None
 
 
 class VariantRules:
@@ -53,7 +81,7 @@ class VariantRules:
 
     def __init__(self) -> None:
         self._rules: dict[tuple[int, str | None], VariantRule] = {}
-        self._inherited: dict[int, Values] = {}
+        self._inherited: dict[int, dict[str, dict[str, Any]]] = {}
 
     def of(self, parent: Any, ident: str | None) -> VariantRule:
         """Return the rule of the variant products under `parent`."""
@@ -67,36 +95,46 @@ class VariantRules:
                 tuple(variant.level_set(level)["axes"]))
         return found
 
-    def inherited(self, parent: Any) -> Values:
-        """Return the values a variant of `parent` inherits (none without a parent)."""
+    def inherited(self, parent: Any) -> dict[str, dict[str, Any]]:
+        """Return the values a variant of `parent` inherits, flat by attribute code (none
+        without a parent)."""
         if parent is None:
             return {}
         found = self._inherited.get(parent.id)
         if found is None:
-            found = {}
+            merged: Values = {}
             model = parent
             while model is not None:
                 for code, entries in (model.values or {}).items():
-                    found.setdefault(code, entries)
+                    merged.setdefault(code, entries)
                 model = model.parent
-            self._inherited[parent.id] = found
+            found = self._inherited[parent.id] = {
+                code: flatten_values({code: entries}) for code, entries in merged.items()}
         return found
 
 
-def new_row(identifier: str, family: Any, parent: Any, categories: list[str],
-            values: Values, unique: dict[int, str], enabled: Any,
-            rules: completeness.Rules, inherited: Values) -> dict[str, Any]:
-    """Return what `insert_products` writes for one checked product (values sorted)."""
+def prepared_row(identifier: str, family: Any, parent: Any, category_ids: list[int],
+                 categories: list[str], values: Values, unique: dict[int, str], enabled: Any,
+                 rules: completeness.Rules, inherited: dict[str, dict[str, Any]],
+                 combination: tuple[Any, ...] | None) -> Prepared:
+    """Return the rows one checked new product writes, encoded (values sorted)."""
     flat = {"identifier": identifier, "family": family.code if family else None,
             "parent": parent.code if parent else None, "categories": sorted(categories),
             "enabled": enabled, "status": "draft"}
     flat = {key: flat[key] for key in FLAT_PROPERTIES}
-    flat.update(flatten_values(values))
-    merged = {**inherited, **values} if inherited else values
-    return {"identifier": identifier, "family": family, "parent": parent,
-            "enabled": enabled, "values": values, "categories": categories,
-            "unique": unique, "flat": flat,
-            "completeness": completeness.rows_for(rules, merged)}
+    own = flatten_values(values)
+    flat.update(own)
+    merged = own
+    if inherited:  # an attribute the variant has hides the models' values of it
+        merged = dict(own)
+        for code, keys in inherited.items():
+            if code not in values:
+                merged.update(keys)
+    rows = [(c["channel_id"], c["locale"], c["required"], c["missing"], c["ratio"],
+             encode(c["missing_attributes"])) for c in completeness.rows_for(rules, merged)]
+    return Prepared(identifier, family.id if family else None, parent.code if parent else None,
+                    parent.id if parent else None, enabled, category_ids, encode(values),
+                    encode(flat), rows, unique, combination)
 
 
 def _axis_value(values: Values, code: str) -> Any:

@@ -57,6 +57,8 @@ class Task:
     kind: str
     converter: Any
     rows: Callable[[], Iterable[tuple[int, dict[str, str]]]]
+    # the items read and checked by another process, when one does (pim.imports.ahead)
+    ahead: Iterable[Item] | None = None
 
 
 @dataclass
@@ -124,14 +126,19 @@ class Engine:
 
     def _run_task(self, task: Task, collected: Callable[[], None]) -> None:
         self.ctx.new_task()
-        items = iter(task.converter.items(task.rows))
-        while batch := list(islice(items, self.batch_size)):
-            self._write_batch(task, batch)
-            if self.commits_batches:
-                self.session.commit()
-            self.batches += 1
-            self.after_batch(self)
-            collected()
+        items = iter(task.ahead if task.ahead is not None else task.converter.items(task.rows))
+        try:
+            while batch := list(islice(items, self.batch_size)):
+                self._write_batch(task, batch)
+                if self.commits_batches:
+                    self.session.commit()
+                self.batches += 1
+                self.after_batch(self)
+                collected()
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:  # a reader ahead stops its process at once
+                close()
 
     def _write_batch(self, task: Task, batch: list[Item]) -> None:
         bulk = getattr(task.converter, "write_many", None)

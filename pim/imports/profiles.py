@@ -180,6 +180,9 @@ class ProfileConverter(ProductConverter):
         for number, cells in rows():
             yield self.profile_item(number, cells)
 
+    def row_item(self, number: int, cells: dict[str, str]) -> Item:
+        return self.profile_item(number, cells)
+
     def profile_item(self, number: int, cells: dict[str, str]) -> Item:
         """Build the item of one row, reading its properties where the profile says."""
         mapped = dict(cells)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +21,7 @@ from pim.errors import NotFound
 from pim.imports.bulk_insert import encode, insert_many
 from pim.imports.items import ERRORS_COLUMN, Item, Problem
 from pim.imports.models import ERROR, WARNING, ImportIssue, ImportRecord
+from pim.jsontext import dumps, loads
 
 INSERT_CHUNK = 500
 ISSUE_COLUMNS = ("import_id", "file", "row", "severity", "kind", "key", "problems", "cells")
@@ -32,7 +32,8 @@ class IssueLog:
 
     def __init__(self, import_id: str) -> None:
         self.import_id = import_id
-        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+        # one JSON line per issue, its problems and cells already as the JSON text stored
+        self._spool = tempfile.TemporaryFile("w+b")
         self._pending = 0
         self.unreadable = 0
 
@@ -51,20 +52,19 @@ class IssueLog:
 
     def unreadable_row(self, file: str, row: int, message: str, cells: list[str]) -> None:
         """Record a row the reader could not fit to the header (ragged)."""
-        issue = {"file": file, "row": row, "severity": ERROR, "kind": "row", "key": None,
-                 "problems": [{"column": None, "message": message, "value": None}],
-                 "cells": {"_cells": cells}}
         self.unreadable += 1
-        self._write(issue)
+        self._write(file, row, ERROR, "row", None,
+                    [{"column": None, "message": message, "value": None}], {"_cells": cells})
 
     def _add(self, item: Item, file: str, row: int, severity: str, problems: list[dict],
              cells: dict[str, str] | None) -> None:
-        self._write({"file": file, "row": row, "severity": severity, "kind": item.kind,
-                     "key": (item.key or None) and item.key[:255], "problems": problems,
-                     "cells": cells})
+        self._write(file, row, severity, item.kind, (item.key or None) and item.key[:255],
+                    problems, cells)
 
-    def _write(self, issue: dict[str, Any]) -> None:
-        self._spool.write(json.dumps(issue, ensure_ascii=False) + "\n")
+    def _write(self, file: str, row: int, severity: str, kind: str, key: str | None,
+               problems: list[dict], cells: Any) -> None:
+        self._spool.write(dumps([file, row, severity, kind, key, encode(problems),
+                                 None if cells is None else encode(cells)]) + b"\n")
         self._pending += 1
 
     def flush(self, sessions: sessionmaker[Session]) -> int:
@@ -77,10 +77,7 @@ class IssueLog:
             connection = session.connection()
             chunk: list[tuple] = []
             for line in self._spool:
-                issue = json.loads(line)
-                chunk.append((self.import_id, issue["file"], issue["row"], issue["severity"],
-                              issue["kind"], issue["key"], encode(issue["problems"]),
-                              None if issue["cells"] is None else encode(issue["cells"])))
+                chunk.append((self.import_id, *loads(line)))
                 if len(chunk) == INSERT_CHUNK:
                     insert_many(connection, ImportIssue.__table__, ISSUE_COLUMNS, chunk)
                     written += len(chunk)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pim.catalog import services as s
 from pim.db import utcnow
 from pim.errors import PrismError
+from pim.imports.ahead import AHEAD_ROWS, RowsAhead, can_check_ahead
 from pim.imports.engine import MODES, Engine
 from pim.imports.errors import UnreadableFile
 from pim.imports.media import MediaResolver, MediaRoot, Store
@@ -54,8 +55,12 @@ def create_import(session: Session, source: str | Path, options: ImportOptions, 
 def execute_import(sessions: sessionmaker[Session], import_id: str, *,
                    progress: Progress | None = None,
                    after_batch: Callable[[Engine], None] | None = None,
-                   store: Store | None = None) -> ImportRecord:
-    """Run a recorded import to its end and return its final record."""
+                   store: Store | None = None, ahead_rows: int = AHEAD_ROWS) -> ImportRecord:
+    """Run a recorded import to its end and return its final record.
+
+    Product files of at least `ahead_rows` rows are read and checked by a second process
+    ahead of the writes (0: never).
+    """
     _update(sessions, import_id, status=RUNNING, started=utcnow())
     with sessions() as records:
         record = get_import(records, import_id)
@@ -65,7 +70,8 @@ def execute_import(sessions: sessionmaker[Session], import_id: str, *,
     try:
         with sessions() as session:
             return _execute(sessions, session, import_id, options, author, source, issues,
-                            progress or (lambda done, total: None), after_batch, store)
+                            progress or (lambda done, total: None), after_batch, store,
+                            ahead_rows)
     finally:
         issues.close()
 
@@ -73,7 +79,7 @@ def execute_import(sessions: sessionmaker[Session], import_id: str, *,
 def _execute(sessions: sessionmaker[Session], session: Session, import_id: str,
              options: ImportOptions, author: str, source: Path, issues: IssueLog,
              progress: Progress, after_batch: Callable[[Engine], None] | None,
-             store: Store | None) -> ImportRecord:
+             store: Store | None, ahead_rows: int) -> ImportRecord:
     try:
         plan = plan_import(session, source, options, issues)
     except (ImportRefused, UnreadableFile) as exc:
@@ -106,6 +112,7 @@ def _execute(sessions: sessionmaker[Session], session: Session, import_id: str,
 
     engine = Engine(session, ctx, issues, mode=options.mode, dry_run=options.dry_run,
                     batch_size=options.batch_size, after_batch=batch_done)
+    _check_ahead(session, plan, source, options, issues, ahead_rows, engine.commits_batches)
     try:
         kept = engine.run(plan.tasks)
     except UnreadableFile as exc:
@@ -165,6 +172,20 @@ def _outcome_notes(options: ImportOptions, engine: Engine, kept: bool) -> list[s
     if options.mode == "atomic" and not kept:
         return [f"atomic import: nothing was written because {failed} row(s) were refused"]
     return []
+
+
+def _check_ahead(session: Session, plan: Plan, source: Path, options: ImportOptions,
+                 issues: IssueLog, ahead_rows: int, commits: bool) -> None:
+    """Hand large product files to a second process that reads and checks them ahead."""
+    if options.create_missing_options:  # their rows change the structure as they land
+        return
+    rows = {spec.name: spec.estimated_rows for spec in plan.specs}
+    for number, task in enumerate(plan.tasks):
+        # a file after others sees their writes only once committed
+        if (number == 0 or commits) and can_check_ahead(session, task, rows.get(task.name),
+                                                        ahead_rows):
+            task.ahead = RowsAhead(session, source, options.as_dict(), number, task, issues,
+                                   options.batch_size)
 
 
 def _estimate(plan: Plan) -> int:

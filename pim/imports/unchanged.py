@@ -19,12 +19,12 @@ from pim.catalog.products import dump_product, flatten_product
 from pim.catalog.types import Problem as TypeProblem
 from pim.catalog.types import type_for
 from pim.catalog.values import flatten_values, merge_values
-from pim.imports.bulk import BulkCreator, NoRules
 from pim.imports.fitting import fit_values, resolve_same_code
 from pim.imports.items import Item
+from pim.imports.prechecks import NoRules, Prechecks
 
 
-def is_unchanged(checks: BulkCreator, item: Item, product: Product) -> bool:
+def is_unchanged(checks: Prechecks, item: Item, product: Product) -> bool:
     """Tell whether writing `item` over `product` would change nothing at all."""
     warned = len(item.warnings)
     same = _same(checks, checks.session, item, product)
@@ -33,7 +33,7 @@ def is_unchanged(checks: BulkCreator, item: Item, product: Product) -> bool:
     return same
 
 
-def _same(checks: BulkCreator, session: Session, item: Item, product: Product) -> bool:
+def _same(checks: Prechecks, session: Session, item: Item, product: Product) -> bool:
     data = dict(item.data)
     resolve_same_code(session, item, data, "parent", ProductModel)
     resolve_same_code(session, item, data, "family", Family)

@@ -94,10 +94,11 @@ def check_text(value: Any, *, what: str = "value") -> str:
     """Refuse anything but a string of valid Unicode without NUL characters."""
     if not isinstance(value, str):
         raise Problem(f"{what} must be a string, got {type(value).__name__}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise Problem(f"{what} contains invalid Unicode (a lone surrogate)") from None
+    if not value.isascii():  # only text beyond ASCII can hold a lone surrogate
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Problem(f"{what} contains invalid Unicode (a lone surrogate)") from None
     if "\x00" in value:
         raise Problem(f"{what} contains a NUL character")
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,16 +15,28 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TAG = re.compile(r"<[^>]*>")
 
 
-def _rule_check(value: str, attribute: Any) -> None:
+def _rule_of(attribute: Any) -> Callable[[str], None] | None:
+    """Return the check of an attribute's validation rule, if it has one."""
     rule = attribute.prop("validation_rule")
-    if rule == "email" and not EMAIL.match(value):
-        raise Problem(f"{value!r} is not an e-mail address")
+    if rule == "email":
+        return _check_email
     if rule == "url":
-        _check_url(value)
-    if rule == "regexp":
-        pattern = attribute.prop("validation_regexp") or ""
-        if pattern and not re.search(_python_regexp(pattern), value):
+        return _check_url
+    pattern = (attribute.prop("validation_regexp") or "") if rule == "regexp" else ""
+    if not pattern:
+        return None
+    expression = _python_regexp(pattern)
+
+    def check(value: str) -> None:
+        if not re.search(expression, value):
             raise Problem(f"value does not match the pattern {pattern}")
+
+    return check
+
+
+def _check_email(value: str) -> None:
+    if not EMAIL.match(value):
+        raise Problem(f"{value!r} is not an e-mail address")
 
 
 def _python_regexp(pattern: str) -> str:
@@ -51,15 +64,22 @@ class IdentifierType(AttributeType):
     properties = ("max_characters", "validation_rule", "validation_regexp")
     unique_allowed = True
 
-    def parse(self, data: Any, attribute: Any, ctx: TypeContext) -> str:
-        value = check_text(data).strip()
-        if not value:
-            raise Problem("an identifier cannot be empty")
-        if any(c in value for c in "\r\n\t,;"):
-            raise Problem("an identifier cannot hold line breaks, tabs, commas or semicolons")
-        _length_check(value, int(attribute.prop("max_characters", 255)))
-        _rule_check(value, attribute)
-        return value
+    def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
+        limit = int(attribute.prop("max_characters", 255))
+        rule = _rule_of(attribute)
+
+        def parse(data: Any) -> str:
+            value = check_text(data).strip()
+            if not value:
+                raise Problem("an identifier cannot be empty")
+            if any(c in value for c in "\r\n\t,;"):
+                raise Problem("an identifier cannot hold line breaks, tabs, commas or semicolons")
+            _length_check(value, limit)
+            if rule is not None:
+                rule(value)
+            return value
+
+        return parse
 
 
 @attribute_type
@@ -69,14 +89,20 @@ class TextType(AttributeType):
     properties = ("max_characters", "validation_rule", "validation_regexp")
     unique_allowed = True
 
-    def parse(self, data: Any, attribute: Any, ctx: TypeContext) -> str | None:
-        value = check_text(data)
-        if "\n" in value or "\r" in value:
-            raise Problem("a text value holds one line; use a text area for several")
-        _length_check(value, min(int(attribute.prop("max_characters", 255)), ctx.max_text_length))
-        if value:
-            _rule_check(value, attribute)
-        return value or None
+    def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
+        limit = min(int(attribute.prop("max_characters", 255)), ctx.max_text_length)
+        rule = _rule_of(attribute)
+
+        def parse(data: Any) -> str | None:
+            value = check_text(data)
+            if "\n" in value or "\r" in value:
+                raise Problem("a text value holds one line; use a text area for several")
+            _length_check(value, limit)
+            if value and rule is not None:
+                rule(value)
+            return value or None
+
+        return parse
 
 
 @attribute_type
@@ -85,13 +111,19 @@ class TextareaType(AttributeType):
     label = "Text area"
     properties = ("max_characters", "wysiwyg_enabled")
 
-    def parse(self, data: Any, attribute: Any, ctx: TypeContext) -> str | None:
-        value = check_text(data)
-        limit = min(int(attribute.prop("max_characters", ctx.max_text_length)), ctx.max_text_length)
-        _length_check(value, limit)
-        if attribute.prop("wysiwyg_enabled"):
-            value = sanitize_html(value)
-        return value or None
+    def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
+        limit = min(int(attribute.prop("max_characters", ctx.max_text_length)),
+                    ctx.max_text_length)
+        rich = bool(attribute.prop("wysiwyg_enabled"))
+
+        def parse(data: Any) -> str | None:
+            value = check_text(data)
+            _length_check(value, limit)
+            if rich:
+                value = sanitize_html(value)
+            return value or None
+
+        return parse
 
     def format(self, data: Any, locale: str | None = None) -> str:
         return strip_html(data or "")
@@ -114,10 +146,15 @@ class UrlType(AttributeType):
     label = "URL"
     properties = ("max_characters",)
 
-    def parse(self, data: Any, attribute: Any, ctx: TypeContext) -> str | None:
-        value = check_text(data).strip()
-        if not value:
-            return None
-        _length_check(value, int(attribute.prop("max_characters", 2048)))
-        _check_url(value)
-        return value
+    def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
+        limit = int(attribute.prop("max_characters", 2048))
+
+        def parse(data: Any) -> str | None:
+            value = check_text(data).strip()
+            if not value:
+                return None
+            _length_check(value, limit)
+            _check_url(value)
+            return value
+
+        return parse

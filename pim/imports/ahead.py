@@ -1,0 +1,246 @@
+"""Read and check a large product file in a second process, ahead of the one that writes.
+
+Reading a row and checking it on its own (`pim.imports.prechecks`) only reads the catalog;
+it is most of an import's work. For a large file a second process does it, a few batches
+ahead: it reads the file, builds each item, and for each new product that passes its own
+checks, prepares the rows it writes. The importing process receives the items in file
+order and does the rest as always: the checks against other rows (unique values, axis
+values), the writes, the report. An item the second process did not prepare (refused,
+already in the catalog, holding a media file) arrives whole and goes the usual way, so
+the second process never has the last word on a refusal. Rows that cannot be read and a
+file that stops being readable are passed on at the place they occur.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from pim.collector import young_collections
+from pim.errors import PrismError
+from pim.imports.bulk import PREPARED
+from pim.imports.cells import MEDIA_TYPES, is_blank
+from pim.imports.errors import UnreadableFile
+from pim.imports.items import Item, Problem, SourceRow
+from pim.imports.report import IssueLog
+
+# batches the second process may be ahead: it waits for the importing one beyond that
+AHEAD = 3
+# a file of fewer rows is read and checked in the importing process itself
+AHEAD_ROWS = 20_000
+
+
+def can_check_ahead(session: Session, task: Any, estimated_rows: int | None,
+                    min_rows: int) -> bool:
+    """Tell whether a task's rows are worth checking in a second process, and can be."""
+    if not min_rows or (estimated_rows or 0) < min_rows:
+        return False
+    if not hasattr(task.converter, "restore") or task.kind != "products":
+        return False
+    bind = session.get_bind()
+    # a connection's open transaction is not seen by another process; nor is memory
+    return not isinstance(bind, Connection) and bind.url.database not in (None, "", ":memory:")
+
+
+class RowsAhead:
+    """The items of one product file, read and checked by a second process."""
+
+    def __init__(self, session: Session, source: Path, options: dict[str, Any],
+                 task_number: int, task: Any, issues: IssueLog, batch_size: int) -> None:
+        self.url = session.get_bind().url.render_as_string(hide_password=False)
+        self.source = str(source)
+        self.options = options
+        self.task_number = task_number
+        self.converter = task.converter
+        self.name = task.name
+        self.issues = issues
+        self.batch_size = batch_size
+
+    def __iter__(self) -> Iterator[Item]:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        worker = context.Process(
+            target=check_ahead, name="prism-import-checks", daemon=True,
+            args=(theirs, self.url, self.source, self.options, self.task_number, self.name,
+                  self.batch_size))
+        worker.start()
+        theirs.close()
+        try:
+            ours.send((AHEAD, False))
+            yield from self._received(ours)
+        finally:
+            ours.close()
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join()
+
+    def _received(self, pipe: Any) -> Iterator[Item]:
+        while True:
+            # waiting for the next batch: the second process is behind, this one then
+            # checks some batches itself
+            hungry = not pipe.poll()
+            try:
+                kind, payload, unreadable = pipe.recv()
+            except (EOFError, OSError):
+                raise PrismError("the process checking the file ahead stopped unexpectedly"
+                                 ) from None
+            for row in unreadable:
+                self.issues.unreadable_row(*row)
+            if kind == "done":
+                return
+            if kind == "unreadable":
+                raise UnreadableFile(payload["problem"], **payload["where"])
+            if kind == "failed":
+                raise PrismError(f"the process checking the file ahead failed: {payload}")
+            _send(pipe, (1, hungry))  # one batch more may come; the last may have come
+            for packed in payload:
+                yield self._item(*packed)
+
+    def _item(self, key: str, rows: list[tuple[str, int, dict[str, str]]], data: Any,
+              problems: list[Problem], warnings: list[Problem], extra: dict[str, Any]
+              ) -> Item:
+        return Item(kind=self.converter.entity, key=key, data=data or {},
+                    rows=[SourceRow(*row) for row in rows], locate=self.converter.locate,
+                    problems=problems, warnings=warnings, extra=extra)
+
+
+class _Forwarded(IssueLog):
+    """The second process's log: rows it cannot read go to the importing process."""
+
+    def __init__(self) -> None:
+        super().__init__("ahead")
+        self.rows: list[tuple[str, int, str, list[str]]] = []
+
+    def unreadable_row(self, file: str, row: int, message: str, cells: list[str]) -> None:
+        self.rows.append((file, row, message, cells))
+
+    def taken(self) -> list[tuple[str, int, str, list[str]]]:
+        rows, self.rows = self.rows, []
+        return rows
+
+
+def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_number: int,
+                name: str, batch_size: int) -> None:
+    """In the second process: read the file's rows, check them, send them on in batches."""
+    from pim.db import make_engine, make_session_factory
+    from pim.imports.sources import ImportOptions, plan_import
+
+    engine = make_engine(url)
+    log = _Forwarded()
+    try:
+        flow = _Flow(pipe)
+        with make_session_factory(engine)() as session:
+            plan = plan_import(session, Path(source), ImportOptions.from_dict(options), log)
+            task = plan.tasks[task_number]
+            if task.name != name:
+                raise RuntimeError(f"the plan changed: {task.name!r} is not {name!r}")
+            checks = _checks(session)
+            items = iter(task.converter.items(task.rows))
+            with young_collections(every=2) as collected:
+                while batch := list(islice(items, batch_size)):
+                    packed = _packed(session, checks, batch, prepare=not flow.hungry())
+                    # the next batch sees what was written meanwhile; nothing read is
+                    # expired (a rollback would expire it)
+                    session.commit()
+                    flow.wait()
+                    pipe.send(("items", packed, log.taken()))
+                    collected()
+        pipe.send(("done", None, log.taken()))
+    except UnreadableFile as exc:
+        where = {"file": exc.file, "row": exc.row, "column": exc.column}
+        _send(pipe, ("unreadable", {"problem": exc.problem, "where": where}, log.taken()))
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        pass  # the importing process stopped first
+    except BaseException as exc:  # noqa: BLE001 - said to the importing process
+        _send(pipe, ("failed", f"{type(exc).__name__}: {exc}", log.taken()))
+    finally:
+        log.close()
+        engine.dispose()
+        pipe.close()
+
+
+class _Flow:
+    """The second process's side of the pipe: batches it may send, and whether the
+    importing process waits for them."""
+
+    def __init__(self, pipe: Any) -> None:
+        self.pipe = pipe
+        self.credit, self.waiting = pipe.recv()
+
+    def hungry(self) -> bool:
+        """Tell whether the importing process last had to wait for a batch."""
+        while self.pipe.poll():
+            self._take()
+        return self.waiting
+
+    def wait(self) -> None:
+        """Wait until one more batch may be sent, and take it."""
+        while self.credit == 0:
+            self._take()
+        self.credit -= 1
+
+    def _take(self) -> None:
+        more, self.waiting = self.pipe.recv()
+        self.credit += more
+
+
+def _send(pipe: Any, message: Any) -> None:
+    """Send unless the other side has stopped listening."""
+    try:
+        pipe.send(message)
+    except (BrokenPipeError, EOFError, ConnectionResetError):
+        pass
+
+
+def _checks(session: Session) -> Any:
+    from pim.imports.prechecks import Prechecks
+    from pim.imports.writing import WriteContext
+
+    return Prechecks(session, WriteContext(author="", source=""))
+
+
+def _packed(session: Session, checks: Any, batch: list[Item], *, prepare: bool
+            ) -> list[tuple[Any, ...]]:
+    """Each item as plain data; a new product that passes its own checks, prepared
+    (unless the importing process is to check this batch itself)."""
+    from pim.catalog.models import Product
+
+    if not prepare:
+        return [(item.key, [(row.file, row.number, row.cells) for row in item.rows],
+                 item.data, item.problems, item.warnings, item.extra) for item in batch]
+    keys = [item.key for item in batch if not item.problems]
+    known = set(session.scalars(select(Product.identifier).where(
+        Product.identifier.in_(keys)))) if keys else set()
+    media = {code for code, a in checks.copy.attributes.items() if a.type in MEDIA_TYPES}
+    checks.load_models({item.data["parent"] for item in batch
+                        if isinstance(item.data.get("parent"), str) and item.data["parent"]})
+    packed = []
+    for item in batch:
+        prepared = None
+        if not item.problems and item.key not in known and not _holds_media(item, media):
+            warned = len(item.warnings)
+            checked = checks.prepare(item)
+            if isinstance(checked, list):
+                del item.warnings[warned:]  # the importing process checks the row again
+            else:
+                prepared = checked
+        extra = dict(item.extra)
+        if prepared is not None:
+            extra[PREPARED] = prepared
+        rows = [(row.file, row.number, row.cells) for row in item.rows]
+        packed.append((item.key, rows, None if prepared is not None else item.data,
+                       item.problems, item.warnings, extra))
+    return packed
+
+
+def _holds_media(item: Item, media: set[str]) -> bool:
+    values = item.data.get("values", {})
+    return any(not is_blank(entry["data"]) for code in media & values.keys()
+               for entry in values[code])
