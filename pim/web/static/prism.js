@@ -224,19 +224,29 @@
     xhr.send(data);
   }
 
+  function uploadList(zone) {
+    var list = zone.querySelector(".uploads") || zone.appendChild(document.createElement("ul"));
+    list.classList.add("uploads");
+    return list;
+  }
+
+  /* files chosen in a drop zone's file input: listened to on the document, so a zone
+     just swapped in by htmx takes them before its own set-up has run */
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var zone = input.matches && input.matches("input[type=file]") &&
+      input.closest("[data-upload-url]");
+    if (!zone) return;
+    var list = uploadList(zone);
+    Array.from(input.files).forEach(function (file) { uploadOne(zone, file, list); });
+    input.value = "";
+  });
+
   function initDropzones(root) {
     root.querySelectorAll("[data-upload-url]").forEach(function (zone) {
       if (zone.dataset.dropReady) return;
       zone.dataset.dropReady = "1";
-      var list = zone.querySelector(".uploads") || zone.appendChild(document.createElement("ul"));
-      list.classList.add("uploads");
-      var input = zone.querySelector("input[type=file]");
-      if (input) {
-        input.addEventListener("change", function () {
-          Array.from(input.files).forEach(function (file) { uploadOne(zone, file, list); });
-          input.value = "";
-        });
-      }
+      var list = uploadList(zone);
       ["dragenter", "dragover"].forEach(function (name) {
         zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
       });
