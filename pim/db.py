@@ -25,6 +25,10 @@ NAMING_CONVENTION = {
 
 # how much of a SQLite database file is read through a memory map
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+# each SQLite connection's page cache, at most (taken as needed), and the size of the
+# write-ahead log, in pages, at which a commit copies it back into the database
+SQLITE_CACHE_KIB = 16 * 1024
+SQLITE_CHECKPOINT_PAGES = 10_000
 
 # JSON on every database, JSONB where PostgreSQL offers it.
 JSONType = JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
@@ -95,6 +99,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # read pages straight from the OS cache instead of copying them into each connection's
     # 2 MB page cache: a list page at an offset walks thousands of pages
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    # a bulk write (an import's batch of products, versions and completeness rows) keeps
+    # its pages in the cache until commit, and the log is copied back in larger steps
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     cursor.close()
 
 

@@ -52,22 +52,25 @@ def compute(family: Family | None, channels: Iterable[Channel], values: Values
     return rows_for(rules(family, channels), flatten_values(values))
 
 
+ROW_FIELDS = ("channel_id", "locale", "required", "missing", "ratio", "missing_attributes")
+
+
 def rows_for(compiled: Rules, flat: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the completeness rows of flat values (merged over the parents) under a
     family's compiled `rules`."""
+    return [dict(zip(ROW_FIELDS, row, strict=True)) for row in row_tuples(compiled, flat)]
+
+
+def row_tuples(compiled: Rules, flat: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Return `rows_for` as tuples of the `ROW_FIELDS`, for bulk writers."""
     rows = []
     for channel_id, locale, checks in compiled:
         missing = [code for code, key, complete, currencies in checks
                    if not complete(flat.get(key), currencies)]
         count = len(checks)
-        rows.append({
-            "channel_id": channel_id,
-            "locale": locale,
-            "required": count,
-            "missing": len(missing),
-            "ratio": 100 if count == 0 else (100 * (count - len(missing))) // count,
-            "missing_attributes": sorted(missing),
-        })
+        rows.append((channel_id, locale, count, len(missing),
+                     100 if count == 0 else (100 * (count - len(missing))) // count,
+                     sorted(missing)))
     return rows
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from pim.collector import young_collections
 from pim.errors import PrismError
 from pim.imports.bulk import PREPARED
+from pim.imports.bulk_rows import Prepared, astuple
 from pim.imports.cells import MEDIA_TYPES, is_blank
 from pim.imports.errors import UnreadableFile
 from pim.imports.items import Item, Problem, SourceRow
@@ -100,15 +101,22 @@ class RowsAhead:
             if kind == "failed":
                 raise PrismError(f"the process checking the file ahead failed: {payload}")
             _send(pipe, (1, hungry))  # one batch more may come; the last may have come
-            for packed in payload:
-                yield self._item(*packed)
+            columns, items = payload
+            for packed in items:
+                yield self._item(columns, *packed)
 
-    def _item(self, key: str, rows: list[tuple[str, int, dict[str, str]]], data: Any,
-              problems: list[Problem], warnings: list[Problem], extra: dict[str, Any]
-              ) -> Item:
-        return Item(kind=self.converter.entity, key=key, data=data or {},
-                    rows=[SourceRow(*row) for row in rows], locate=self.converter.locate,
-                    problems=problems, warnings=warnings, extra=extra)
+    def _item(self, columns: list[str], key: str, rows: list[tuple[str, int, list[str]]],
+              problems: list[tuple[Any, ...]], warnings: list[tuple[Any, ...]],
+              extra: dict[str, Any], prepared: tuple[Any, ...] | None) -> Item:
+        if prepared is not None:
+            extra[PREPARED] = Prepared(*prepared)
+        item = Item(kind=self.converter.entity, key=key, data={},
+                    rows=[SourceRow(file, number, dict(zip(columns, cells, strict=True)))
+                          for file, number, cells in rows],
+                    locate=self.converter.locate, problems=[Problem(*p) for p in problems],
+                    warnings=[Problem(*w) for w in warnings], extra=extra)
+        # its data is read again from its cells (cheaper than sent), unless it is ready
+        return item if prepared is not None else self.converter.restore(item)
 
 
 class _Forwarded(IssueLog):
@@ -142,6 +150,9 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
             if task.name != name:
                 raise RuntimeError(f"the plan changed: {task.name!r} is not {name!r}")
             checks = _checks(session)
+            # what is sent on is a row's cells; its values here only serve the checks of
+            # a new product, for which an empty cell is no value
+            task.converter.reads_blanks = False
             items = iter(task.converter.items(task.rows))
             with young_collections(every=2) as collected:
                 while batch := list(islice(items, batch_size)):
@@ -151,6 +162,7 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
                     session.commit()
                     flow.wait()
                     pipe.send(("items", packed, log.taken()))
+                    del batch, packed  # freed before the collector looks at young objects
                     collected()
         pipe.send(("done", None, log.taken()))
     except UnreadableFile as exc:
@@ -167,18 +179,22 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
 
 
 class _Flow:
-    """The second process's side of the pipe: batches it may send, and whether the
-    importing process waits for them."""
+    """The second process's side of the pipe: batches it may send, and how many the
+    importing process will check itself, one for each time it had to wait."""
 
     def __init__(self, pipe: Any) -> None:
         self.pipe = pipe
-        self.credit, self.waiting = pipe.recv()
+        self.credit, waited = pipe.recv()
+        self.waits = int(waited)
 
     def hungry(self) -> bool:
-        """Tell whether the importing process last had to wait for a batch."""
+        """Tell whether to leave the next batch to the importing process (it waited)."""
         while self.pipe.poll():
             self._take()
-        return self.waiting
+        if self.waits:
+            self.waits -= 1
+            return True
+        return False
 
     def wait(self) -> None:
         """Wait until one more batch may be sent, and take it."""
@@ -187,8 +203,9 @@ class _Flow:
         self.credit -= 1
 
     def _take(self) -> None:
-        more, self.waiting = self.pipe.recv()
+        more, waited = self.pipe.recv()
         self.credit += more
+        self.waits += int(waited)
 
 
 def _send(pipe: Any, message: Any) -> None:
@@ -208,36 +225,48 @@ def _checks(session: Session) -> Any:
 
 def _packed(session: Session, checks: Any, batch: list[Item], *, prepare: bool
             ) -> list[tuple[Any, ...]]:
-    """Each item as plain data; a new product that passes its own checks, prepared
-    (unless the importing process is to check this batch itself)."""
+    """Each item as its rows, problems and warnings; a new product that passes its own
+    checks, prepared (unless the importing process is to check this batch itself)."""
     from pim.catalog.models import Product
 
     if not prepare:
-        return [(item.key, [(row.file, row.number, row.cells) for row in item.rows],
-                 item.data, item.problems, item.warnings, item.extra) for item in batch]
+        return _pack_all(batch, {})
     keys = [item.key for item in batch if not item.problems]
     known = set(session.scalars(select(Product.identifier).where(
         Product.identifier.in_(keys)))) if keys else set()
     media = {code for code, a in checks.copy.attributes.items() if a.type in MEDIA_TYPES}
     checks.load_models({item.data["parent"] for item in batch
                         if isinstance(item.data.get("parent"), str) and item.data["parent"]})
-    packed = []
+    ready = {}
     for item in batch:
-        prepared = None
         if not item.problems and item.key not in known and not _holds_media(item, media):
             warned = len(item.warnings)
             checked = checks.prepare(item)
             if isinstance(checked, list):
                 del item.warnings[warned:]  # the importing process checks the row again
             else:
-                prepared = checked
-        extra = dict(item.extra)
-        if prepared is not None:
-            extra[PREPARED] = prepared
-        rows = [(row.file, row.number, row.cells) for row in item.rows]
-        packed.append((item.key, rows, None if prepared is not None else item.data,
-                       item.problems, item.warnings, extra))
-    return packed
+                ready[id(item)] = checked
+    return _pack_all(batch, ready)
+
+
+def _pack_all(batch: list[Item], ready: dict[int, Prepared]) -> tuple[list[str], list[Any]]:
+    """A batch as plain tuples (quick to pickle): its cells as lists under one header."""
+    columns = list(batch[0].rows[0].cells) if batch and batch[0].rows else []
+    packed = []
+    for item in batch:
+        prepared = ready.get(id(item))
+        packed.append((
+            item.key, [(row.file, row.number, _cells(row.cells, columns)) for row in item.rows],
+            [(p.column, p.message, p.value) for p in item.problems],
+            [(w.column, w.message, w.value) for w in item.warnings], dict(item.extra),
+            None if prepared is None else astuple(prepared)))
+    return columns, packed
+
+
+def _cells(cells: dict[str, str], columns: list[str]) -> list[str]:
+    if len(cells) != len(columns) or list(cells) != columns:
+        raise ValueError("a row's cells are not under the file's header")
+    return list(cells.values())
 
 
 def _holds_media(item: Item, media: set[str]) -> bool:

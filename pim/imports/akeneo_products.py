@@ -52,6 +52,9 @@ class ContentConverter:
         self.seen: dict[str, int] = {}
         self.left_out: list[str] = []
         self._plan: ValuePlan | None = None
+        # an empty cell clears a value on update; a reader that only prepares new
+        # products (pim.imports.ahead) leaves empty cells out
+        self.reads_blanks = True
 
     def unknown_columns(self, header: list[str]) -> dict[str, str]:
         """Read the header; return the columns that feed nothing, with the reason."""
@@ -94,7 +97,7 @@ class ContentConverter:
             self.seen[key] = number
         if self._plan is None:
             self._plan = ValuePlan(self.value_columns)
-        item.data["values"], problems = self._plan.read(cells)
+        item.data["values"], problems = self._plan.read(cells, self.reads_blanks)
         for column, message, value in problems:
             item.refuse(column, message, value)
         if "categories" in cells:

@@ -7,7 +7,8 @@ their axes, and the axis values a new variant takes among its siblings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from pim.catalog import completeness
@@ -76,6 +77,14 @@ class Prepared:
     combination: tuple[Any, ...] | None
 
 
+PREPARED_FIELDS = tuple(f.name for f in fields(Prepared))
+
+
+def astuple(prepared: Prepared) -> tuple[Any, ...]:
+    """Return a prepared row's fields in order (`Prepared(*fields)` makes it again)."""
+    return tuple(getattr(prepared, name) for name in PREPARED_FIELDS)
+
+
 class VariantRules:
     """Variant rules per family variant, and inherited values per parent, read once."""
 
@@ -130,11 +139,20 @@ def prepared_row(identifier: str, family: Any, parent: Any, category_ids: list[i
         for code, keys in inherited.items():
             if code not in values:
                 merged.update(keys)
-    rows = [(c["channel_id"], c["locale"], c["required"], c["missing"], c["ratio"],
-             encode(c["missing_attributes"])) for c in completeness.rows_for(rules, merged)]
+    rows = [(*row[:5], _missing_json(row[5])) for row in completeness.row_tuples(rules, merged)]
     return Prepared(identifier, family.id if family else None, parent.code if parent else None,
                     parent.id if parent else None, enabled, category_ids, encode(values),
                     encode(flat), rows, unique, combination)
+
+
+@lru_cache(maxsize=4096)
+def _missing_text(missing: tuple[str, ...]) -> str:
+    return encode(list(missing))
+
+
+def _missing_json(missing: list[str]) -> str:
+    """The JSON of a list of missing attributes: products of a family share a few."""
+    return _missing_text(tuple(missing))
 
 
 def _axis_value(values: Values, code: str) -> Any:

@@ -115,14 +115,20 @@ class ValuePlan:
         for parts in self.prices.values():
             parts.sort()
 
-    def read(self, cells: dict[str, str]) -> tuple[dict[str, list], list[tuple[str, str, str]]]:
-        """Return the row's values in Akeneo's shape and the cells that cannot be read."""
+    def read(self, cells: dict[str, str], blanks: bool = True
+             ) -> tuple[dict[str, list], list[tuple[str, str, str]]]:
+        """Return the row's values in Akeneo's shape and the cells that cannot be read.
+
+        Without `blanks`, empty cells give no entry (for a row that can only create).
+        """
         values: dict[str, list[dict[str, Any]]] = {}
         problems: list[tuple[str, str, str]] = []
         for column, code, locale, scope, kind, blank in self.simple:
             text = cells.get(column, "")
             stripped = text.strip()
             if not stripped:
+                if not blanks:
+                    continue
                 entry = blank
             else:
                 if kind == TEXT:
@@ -138,16 +144,22 @@ class ValuePlan:
                         problems.append((column, str(exc), text))
                         continue
                 entry = {"locale": locale, "scope": scope, "data": data}
-            _add(values, code, entry)
+            found = values.get(code)
+            if found is None:
+                values[code] = [entry]
+            else:
+                found.append(entry)
         for (code, locale, scope), parts in self.prices.items():
             amounts = [{"amount": amount, "currency": currency} for currency, column in parts
                        if (amount := cells.get(column, "").strip())]
-            _put(values, code, locale, scope, amounts or None)
+            if amounts or blanks:
+                _put(values, code, locale, scope, amounts or None)
         for (code, locale, scope), parts in self.metrics.items():
             amount = cells.get(parts.get("data", ""), "").strip()
             unit = cells.get(parts.get("unit", ""), "").strip()
-            _put(values, code, locale, scope,
-                 {"amount": amount, "unit": unit or None} if amount else None)
+            if amount or blanks:
+                _put(values, code, locale, scope,
+                     {"amount": amount, "unit": unit or None} if amount else None)
         return values, problems
 
 

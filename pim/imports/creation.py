@@ -110,29 +110,42 @@ class CreationValues:
         if not isinstance(values, dict):
             raise _Slow
         kept: dict[str, list] = {}
-        for code, entries in values.items():
-            if not isinstance(entries, list):
-                raise _Slow
-            found = []
-            filled = 0
-            for entry in entries:
-                if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
-                    raise _Slow
-                data = entry["data"]
-                if data is None or data == "":
+        try:
+            for code, entries in values.items():
+                if len(entries) == 1:  # most attributes: one cell, most of them blank
+                    entry = entries[0]
+                    data = entry["data"]
+                    if data is not None and data != "":
+                        checked = self._entry(item, code, entry, data)
+                        if checked is not None:
+                            kept[code] = [checked]
                     continue
-                filled += 1
-                checked = self._entry(item, code, entry, data)
-                if checked is not None:
-                    found.append(checked)
-            if filled > 1:
-                found = _distinct_places(entries, found)
-            if found:
-                kept[code] = found
+                found = self._entries(item, code, entries)
+                if found:
+                    kept[code] = found
+        except (TypeError, KeyError, IndexError):  # not even shaped as values: said slowly
+            raise _Slow from None
         return kept
+
+    def _entries(self, item: Item, code: Any, entries: list[Any]) -> list[dict[str, Any]]:
+        if not isinstance(entries, list):
+            raise _Slow
+        found = []
+        filled = 0
+        for entry in entries:
+            data = entry["data"]
+            if data is None or data == "":
+                continue
+            filled += 1
+            checked = self._entry(item, code, entry, data)
+            if checked is not None:
+                found.append(checked)
+        return _distinct_places(entries, found) if filled > 1 else found
 
     def _entry(self, item: Item, code: Any, entry: dict[str, Any], data: Any
                ) -> dict[str, Any] | None:
+        if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
+            raise _Slow
         known = self._attributes.get(code)
         if known is None:
             known = self._attributes[code] = self._known(code)

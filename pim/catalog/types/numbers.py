@@ -62,6 +62,35 @@ class NumberRules:
             raise Problem(f"{what} {number} is above the maximum {self.high[0]}")
 
 
+# numbers a reader remembers, by their text: a catalog repeats its amounts and ratings
+MEMO_SIZE = 4096
+
+
+def number_reader(rules: NumberRules, what: str, finish: Callable[[Decimal, Any], Any]
+                  ) -> Callable[[Any], Any]:
+    """Return read(value): `value` as a number under `rules`, then finish(number, value)
+    (an int or text).
+
+    Reading is the same for the same text, so a text read right is remembered.
+    """
+    memo: dict[str, Any] = {}
+
+    def read(value: Any) -> Any:
+        text = type(value) is str
+        if text and value in memo:
+            return memo[value]
+        number = to_decimal(value, what)
+        rules.check(number, what)
+        result = finish(number, value)
+        if text:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[value] = result
+        return result
+
+    return read
+
+
 def check_number(number: Decimal, attribute: Any, what: str) -> None:
     """Apply the attribute's decimal, sign and range rules."""
     NumberRules(attribute).check(number, what)
@@ -76,13 +105,12 @@ class NumberType(AttributeType):
 
     def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
         rules = NumberRules(attribute)
+        read = number_reader(rules, "number", lambda n, _: canonical(n, rules.decimals))
 
         def parse(data: Any) -> str | int | None:
             if data is None or data == "":
                 return None
-            number = to_decimal(data)
-            rules.check(number, "number")
-            return canonical(number, rules.decimals)
+            return read(data)
 
         return parse
 
@@ -99,8 +127,9 @@ class MetricType(AttributeType):
     def parser(self, attribute: Any, ctx: TypeContext) -> Callable[[Any], Any]:
         family = attribute.prop("metric_family", "")
         default_unit = attribute.prop("default_metric_unit")
-        rules = NumberRules(attribute)
         decimals = bool(attribute.prop("decimals_allowed", True))
+        read = number_reader(NumberRules(attribute), "amount",
+                             lambda n, _: canonical(n, decimals))
         try:
             units: Any = units_of(family)
         except Problem as exc:  # said when a measurement is given, not before
@@ -118,9 +147,7 @@ class MetricType(AttributeType):
             unit = data.get("unit") or default_unit
             if not isinstance(unit, str) or unit not in units:
                 raise Problem(f"unit {unit!r} is not in metric family {family}")
-            number = to_decimal(data["amount"], "amount")
-            rules.check(number, "amount")
-            return {"amount": canonical(number, decimals), "unit": unit}
+            return {"amount": read(data["amount"]), "unit": unit}
 
         return parse
 

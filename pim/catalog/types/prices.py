@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pim.catalog.types.base import AttributeType, Problem, TypeContext, attribute_type
-from pim.catalog.types.numbers import NumberRules, to_decimal
+from pim.catalog.types.numbers import NumberRules, number_reader
 
 PRICE_KEYS = frozenset({"amount", "currency"})
 
@@ -24,6 +24,21 @@ class PriceCollectionType(AttributeType):
         places = 2 if attribute.prop("decimals_allowed", True) else 0
         quantum = Decimal(1).scaleb(-places)
         currencies = ctx.currencies
+        readers: dict[str, Callable[[Any], Any]] = {}
+
+        def cents(currency: str, amount: Any) -> str:
+            read = readers.get(currency)
+            if read is None:
+                what = f"{currency} amount"
+
+                def finish(number: Decimal, given: Any) -> str:
+                    try:
+                        return str(number.quantize(quantum))
+                    except InvalidOperation:  # more digits than a decimal holds with cents
+                        raise Problem(f"{what} {given!r} has too many digits") from None
+
+                read = readers[currency] = number_reader(rules, what, finish)
+            return read(amount)
 
         def amount_of(item: Any) -> tuple[str, str | None]:
             if not isinstance(item, dict) or item.keys() != PRICE_KEYS:
@@ -33,13 +48,7 @@ class PriceCollectionType(AttributeType):
                 raise Problem(f"currency {currency!r} is not an enabled currency")
             if item["amount"] in (None, ""):
                 return currency, None
-            what = f"{currency} amount"
-            amount = to_decimal(item["amount"], what)
-            rules.check(amount, what)
-            try:
-                return currency, str(amount.quantize(quantum))
-            except InvalidOperation:  # more digits than a decimal can hold with the cents
-                raise Problem(f"{what} {item['amount']!r} has too many digits") from None
+            return currency, cents(currency, item["amount"])
 
         def parse(data: Any) -> list[dict[str, str]] | None:
             if data is None:

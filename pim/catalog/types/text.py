@@ -13,6 +13,7 @@ from pim.catalog.types.base import AttributeType, Problem, TypeContext, attribut
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TAG = re.compile(r"<[^>]*>")
+SPACE = re.compile(r"\s")  # what str.isspace() calls a space, anywhere
 
 
 def _rule_of(attribute: Any) -> Callable[[str], None] | None:
@@ -48,7 +49,7 @@ def _python_regexp(pattern: str) -> str:
 
 def _check_url(value: str) -> None:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.netloc or SPACE.search(value):
         raise Problem(f"{value!r} is not an absolute http(s) URL")
 
 
