@@ -53,7 +53,10 @@ class RowsAhead:
     """The items of one product file, read and checked by a second process."""
 
     def __init__(self, session: Session, source: Path, options: dict[str, Any],
-                 task_number: int, task: Any, issues: IssueLog, batch_size: int) -> None:
+                 task_number: int, task: Any, issues: IssueLog, batch_size: int, *,
+                 share: bool = True) -> None:
+        # share: when it waits, the importing process checks the next batch itself
+        self.share = share
         self.url = session.get_bind().url.render_as_string(hide_password=False)
         self.source = str(source)
         self.options = options
@@ -86,7 +89,7 @@ class RowsAhead:
         while True:
             # waiting for the next batch: the second process is behind, this one then
             # checks some batches itself
-            hungry = not pipe.poll()
+            hungry = self.share and not pipe.poll()
             try:
                 kind, payload, unreadable = pipe.recv()
             except (EOFError, OSError):
@@ -146,9 +149,10 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
         flow = _Flow(pipe)
         with make_session_factory(engine)() as session:
             plan = plan_import(session, Path(source), ImportOptions.from_dict(options), log)
-            task = plan.tasks[task_number]
-            if task.name != name:
-                raise RuntimeError(f"the plan changed: {task.name!r} is not {name!r}")
+            task = plan.tasks[task_number] if task_number < len(plan.tasks) else None
+            if task is None or task.name != name:
+                raise UnreadableFile("the file is no longer where the import found it",
+                                     file=name)
             checks = _checks(session)
             # what is sent on is a row's cells; its values here only serve the checks of
             # a new product, for which an empty cell is no value

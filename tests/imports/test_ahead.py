@@ -1,0 +1,183 @@
+"""A product file read and checked by a second process: the same import as in one process.
+
+The second process is real (spawned), on a database both processes see (SQLite file and
+PostgreSQL), so everything here is committed, with names of each test's own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from pim.catalog import services as s
+from pim.catalog.models import Product
+from pim.imports.ahead import RowsAhead
+from pim.imports.bulk import PREPARED
+from pim.imports.prechecks import Prechecks
+from pim.imports.report import IssueLog, get_import
+from pim.imports.runs import create_import, execute_import
+from pim.imports.sources import ImportOptions, plan_import
+from pim.imports.writing import WriteContext
+from tests.builders import small_catalog
+from tests.imports.conftest import csv_bytes
+from tests.imports.test_akeneo_files import HEADER, row
+from tests.imports.test_bulk import VARIANT_HEADER, normalized, problems, rows, state
+from tests.jobs.conftest import shared_app_factory, shared_database_url  # noqa: F401
+
+
+@pytest.fixture()
+def sessions(shared_app_factory):  # noqa: F811
+    """Sessions on a shared database holding the small catalog (made once per database)."""
+    app = shared_app_factory()
+    factory = app.extensions["prism.sessions"]
+    with factory() as session:
+        if s.list_families(session) == []:
+            small_catalog(session)
+            session.commit()
+    return factory
+
+
+def shoe_model(sessions, code: str) -> None:
+    with sessions() as session:
+        s.create_product_model(session, {
+            "code": code, "family_variant": "shoes_size", "categories": ["men"],
+            "values": {"name": [{"locale": "en_US", "scope": None, "data": "Shoe"}]}},
+            author="editor")
+        session.commit()
+
+
+def run(sessions, path: Path, ahead_rows: int, **options) -> object:
+    with sessions() as session:
+        import_id = create_import(session, path, ImportOptions(**options)).id
+    return execute_import(sessions, import_id, ahead_rows=ahead_rows)
+
+
+def file_of(tmp_path: Path, prefix: str, ean: str, variant_ean: str) -> Path:
+    """Good rows, wrong ones, variants, a ragged row, a row naming a product twice."""
+    lines = rows(prefix, ean, variant_ean)
+    lines.insert(3, lines[0][:5])  # ragged: too few cells
+    lines.append(list(lines[1]))  # the same identifier again
+    path = tmp_path / f"{prefix}.csv"
+    path.write_bytes(csv_bytes(VARIANT_HEADER, lines))
+    return path
+
+
+def test_an_import_checked_ahead_writes_and_reports_what_one_process_does(sessions,
+                                                                         tmp_path):
+    runs = {}
+    for prefix, ean, variant_ean, ahead_rows in (("ONE", "4006381333931", "73513537", 0),
+                                                 ("TWO", "9780201379624", "96385074", 1)):
+        shoe_model(sessions, f"{prefix}-SHOE")
+        with sessions() as session:  # a product the file updates
+            s.create_product(session, {"identifier": f"{prefix}-3", "family": "shoes"},
+                             author="editor")
+            session.commit()
+        record = run(sessions, file_of(tmp_path, prefix, ean, variant_ean), ahead_rows,
+                     batch_size=3)
+        tokens = {ean: "<ean>", variant_ean: "<variant-ean>", f"{prefix}-": "<p>-",
+                  f"{prefix}.csv": "<file>"}
+        with sessions() as session:
+            mine = {k: v for k, v in state(session).items() if k.startswith(f"{prefix}-")}
+            runs[prefix] = (record.counts, record.rows_read, record.rows_failed,
+                            record.rows_warned, normalized(mine, tokens),
+                            normalized(problems(session, record.id), tokens))
+    assert runs["ONE"][0]["product"]["created"] == 7
+    assert runs["ONE"][0]["product"]["updated"] == 1
+    assert runs["ONE"] == runs["TWO"]
+    assert multiprocessing.active_children() == []
+
+
+def test_the_second_process_prepares_what_this_one_would(sessions, tmp_path):
+    shoe_model(sessions, "SAME-SHOE")
+    path = file_of(tmp_path, "SAME", "4006381333931", "73513537")
+    with sessions() as session, closing(IssueLog("here")) as log, \
+            closing(IssueLog("there")) as elsewhere:
+        here = plan_import(session, path, ImportOptions(), log)
+        task = here.tasks[0]
+        checks = Prechecks(session, WriteContext(author="t", source="t"))
+        expected = []
+        for item in task.converter.items(task.rows):
+            checks.load_models({item.data.get("parent")} - {None})
+            checked = None if item.problems else checks.prepare(item)
+            expected.append((item.key, item.first_row, item.data, item.problems,
+                             item.warnings, checked))
+        there = plan_import(session, path, ImportOptions(), elsewhere)
+        got = []
+        for item in RowsAhead(session, path, ImportOptions().as_dict(), 0, there.tasks[0],
+                              elsewhere, 4, share=False):
+            prepared = item.extra.pop(PREPARED, None)
+            data = there.tasks[0].converter.restore(item).data
+            if prepared is None and not item.problems:  # refused here, checked again there
+                prepared = checks.prepare(item)
+            got.append((item.key, item.first_row, data, item.problems, item.warnings,
+                        prepared))
+    assert got == expected
+    assert sum(1 for *_, checked in got if not isinstance(checked, list | None)) >= 8
+
+
+def test_a_file_unreadable_midway_stops_the_same_way(sessions, tmp_path):
+    found = {}
+    for prefix, ahead_rows in (("BIN", 0), ("BIN2", 1)):
+        path = tmp_path / f"{prefix}.csv"
+        data = csv_bytes(HEADER, [row(f"{prefix}-{n:03}") for n in range(700)])
+        # past what is read to tell the encoding: found while reading rows
+        head, _, tail = data.partition(f"{prefix}-650".encode())
+        path.write_bytes(head + f"{prefix}-650".encode() + b"\x00" + tail)
+        record = run(sessions, path, ahead_rows, batch_size=100)
+        found[prefix] = (record.status, record.error.replace(prefix, "<p>"),
+                         record.counts["product"]["created"], record.rows_read)
+        with sessions() as session:
+            assert session.scalars(select(Product.identifier).where(
+                Product.identifier.like(f"{prefix}-%")).order_by(Product.identifier)
+            ).all() == [f"{prefix}-{n:03}" for n in range(600)]
+    assert found["BIN"] == found["BIN2"]
+    assert found["BIN"][0] == "failed" and found["BIN"][2] == 600
+    assert "row 652: the file holds binary data (a NUL character)" in found["BIN"][1]
+    assert multiprocessing.active_children() == []
+
+
+def test_an_import_stopped_midway_stops_the_second_process(sessions, tmp_path):
+    path = tmp_path / "stop.csv"
+    path.write_bytes(csv_bytes(HEADER, [row(f"STOP-{n}") for n in range(40)]))
+    with sessions() as session:
+        import_id = create_import(session, path, ImportOptions(batch_size=4)).id
+
+    def killed(engine):
+        if engine.batches == 2:
+            assert len(multiprocessing.active_children()) == 1  # checking ahead
+            raise KeyboardInterrupt("killed")
+
+    with pytest.raises(KeyboardInterrupt):
+        execute_import(sessions, import_id, after_batch=killed, ahead_rows=1)
+    assert multiprocessing.active_children() == []
+    with sessions() as session:
+        assert get_import(session, import_id).status == "failed"
+        assert len(session.scalars(select(Product.id).where(
+            Product.identifier.like("STOP-%"))).all()) == 8
+
+
+def test_a_file_gone_before_its_turn_stops_the_import_and_says_why(sessions, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "product_models.csv").write_bytes(csv_bytes(
+        ["code", "family_variant", "categories", "name-en_US"],
+        [["GONE-SHOE", "shoes_size", "men", "Shoe"]]))
+    products = folder / "products.csv"
+    products.write_bytes(csv_bytes(HEADER, [row("GONE-1")]))
+    with sessions() as session:
+        import_id = create_import(session, folder, ImportOptions()).id
+
+    def removed(engine):
+        if products.exists():
+            products.unlink()  # once the models are in, before the products are read
+
+    record = execute_import(sessions, import_id, after_batch=removed, ahead_rows=1)
+    assert record.status == "failed"
+    assert record.error.startswith("products.csv: the file is no longer where the import "
+                                   "found it")
+    assert record.counts["product_model"]["created"] == 1
+    assert multiprocessing.active_children() == []
