@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRISM_JOB_HEARTBEAT", 10.0, float, "seconds between a running job's heartbeats"),
     Setting("PRISM_JOB_MODULES", (), _list, "extra modules defining job handlers"),
     Setting("PRISM_IMPORT_MAX_BYTES", 1024**3, int, "largest file (or unpacked zip) to import"),
+    Setting("PRISM_IMPORT_AHEAD_ROWS", 20_000, int,
+            "product files of this many rows are checked by a second process; 0 never"),
     Setting("PRISM_SEARCH_ENABLED", True, _bool, "keep the Whoosh index in step"),
     Setting("PRISM_CHECK_MIGRATIONS", True, _bool, "refuse to start on an unmigrated DB"),
     Setting("PRISM_LOG_LEVEL", "INFO", str, "logging level"),

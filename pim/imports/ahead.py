@@ -33,7 +33,8 @@ from pim.imports.report import IssueLog
 
 # batches the second process may be ahead: it waits for the importing one beyond that
 AHEAD = 3
-# a file of fewer rows is read and checked in the importing process itself
+# a file of fewer rows is read and checked in the importing process itself (the second
+# process takes about a second to start); PRISM_IMPORT_AHEAD_ROWS sets it for the app
 AHEAD_ROWS = 20_000
 
 

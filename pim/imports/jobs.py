@@ -53,7 +53,8 @@ def run_import_job(ctx: JobContext, import_id: str) -> dict[str, Any]:
         ctx.raise_if_cancelled()
 
     record = execute_import(ctx.sessions, import_id, progress=progress,
-                            store=media_store(ctx.app))
+                            store=media_store(ctx.app),
+                            ahead_rows=ctx.app.config["IMPORT_AHEAD_ROWS"])
     if record.changeset_id:
         ctx.set_changeset(record.changeset_id)
     summary = record_as_dict(record)
