@@ -34,16 +34,14 @@ class _Slow(Exception):
 
 
 class _Attribute:
-    """What the one pass knows of one attribute for one kind of entity."""
+    """What the one pass knows of one attribute at one place, for one kind of entity."""
 
-    __slots__ = ("attribute", "kind", "parse", "places")
+    __slots__ = ("attribute", "gtin", "parse")
 
-    def __init__(self, attribute: Any, kind: int, parse: Any) -> None:
+    def __init__(self, attribute: Any, gtin: bool, parse: Any) -> None:
         self.attribute = attribute
-        self.kind = kind
+        self.gtin = gtin
         self.parse = parse
-        # (locale, channel) -> whether the validator takes the place
-        self.places: dict[tuple[Any, Any], bool] = {}
 
 
 class CreationValues:
@@ -57,7 +55,8 @@ class CreationValues:
         self.why = why
         self.under_parent = under_parent
         self.ctx = ctx
-        self._attributes: dict[Any, _Attribute | None] = {}
+        # (attribute, locale, channel) -> what the one pass needs there; None: slow
+        self._places: dict[tuple[Any, Any, Any], _Attribute | None] = {}
 
     def check(self, session: Session, item: Item, values: Any, parent: Any,
               own: dict[str, list] | None = None) -> tuple[Values, list[FieldError]]:
@@ -146,37 +145,35 @@ class CreationValues:
                ) -> dict[str, Any] | None:
         if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
             raise _Slow
-        known = self._attributes.get(code)
-        if known is None:
-            known = self._attributes[code] = self._known(code)
-        if known is None:
-            raise _Slow
-        place = (entry["locale"], entry["scope"])
+        where = (code, entry["locale"], entry["scope"])
         try:
-            fits = known.places.get(place)
+            known = self._places[where]
+        except KeyError:
+            known = self._places[where] = self._known(*where)
         except TypeError:  # a locale or channel that is not even hashable
             raise _Slow from None
-        if fits is None:
-            fits = known.places[place] = self.validator.place_fits(known.attribute, *place)
-        if not fits:
+        if known is None:
             raise _Slow
-        if known.kind == GTIN:
+        if known.gtin:
             check_gtin(item, known.attribute, [entry])
         try:
             parsed = known.parse(data)
         except Problem:
             raise _Slow from None
-        return None if parsed is None else {"locale": place[0], "scope": place[1],
+        return None if parsed is None else {"locale": where[1], "scope": where[2],
                                             "data": parsed}
 
-    def _known(self, code: Any) -> _Attribute | None:
+    def _known(self, code: Any, locale: Any, scope: Any) -> _Attribute | None:
+        """What the one pass needs of an attribute at a place, if it may take it there."""
         if not isinstance(code, str):
             return None
         attribute, parse = self.validator.parser(code)
         if attribute is None or (self.allowed is not None and code not in self.allowed):
             return None
         kind = self._kind(code)
-        return None if kind == ALONE else _Attribute(attribute, kind, parse)
+        if kind == ALONE or not self.validator.place_fits(attribute, locale, scope):
+            return None
+        return _Attribute(attribute, kind == GTIN, parse)
 
 
 def _distinct_places(entries: list[dict[str, Any]], found: list[dict[str, Any]]
