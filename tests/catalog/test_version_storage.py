@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
 import pim.models  # noqa: F401
 from pim.catalog import services as s
 from pim.catalog.models import Version
 from pim.db import Base, alembic_config, make_engine, make_session_factory
 from tests.builders import product, small_catalog, value
-from tests.conftest import PG_ENV
+from tests.conftest import PG_ENV, _postgres_database
 
 
 def test_a_creation_stores_its_snapshot_and_says_every_value_is_new(session):
@@ -58,16 +56,7 @@ def blank_url(request, tmp_path):
     server = os.environ.get(PG_ENV)
     if not server:
         pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} to a server URL to run it")
-    name = f"prism_migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from _postgres_database(server)
 
 
 def test_the_migration_keeps_every_version_both_ways(blank_url):
