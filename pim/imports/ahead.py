@@ -14,7 +14,7 @@ file that stops being readable are passed on at the place they occur.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,10 @@ from pim.imports.report import IssueLog
 
 # batches the second process may be ahead: it waits for the importing one beyond that
 AHEAD = 3
+# how many rows the second process checks between two looks at whether the other waits
+LOOK_EVERY = 50
+# batches the importing process reads and checks itself while the second one starts
+HEAD = 4
 # a file of fewer rows is read and checked in the importing process itself (the second
 # process takes about a second to start); PRISM_IMPORT_AHEAD_ROWS sets it for the app
 AHEAD_ROWS = 20_000
@@ -63,6 +67,7 @@ class RowsAhead:
         self.options = options
         self.task_number = task_number
         self.converter = task.converter
+        self.rows = task.rows
         self.name = task.name
         self.issues = issues
         self.batch_size = batch_size
@@ -77,7 +82,9 @@ class RowsAhead:
         worker.start()
         theirs.close()
         try:
-            ours.send((AHEAD, False))
+            head = HEAD * self.batch_size
+            ours.send((AHEAD, False, head))
+            yield from self._head(head)
             yield from self._received(ours)
         finally:
             ours.close()
@@ -86,11 +93,20 @@ class RowsAhead:
                 worker.terminate()
                 worker.join()
 
+    def _head(self, count: int) -> Iterator[Item]:
+        """The first items, read and checked here while the second process starts."""
+        items = self.converter.items(self.rows)
+        try:
+            yield from islice(items, count)
+        finally:
+            items.close()
+
     def _received(self, pipe: Any) -> Iterator[Item]:
         while True:
-            # waiting for the next batch: the second process is behind, this one then
-            # checks some batches itself
-            hungry = self.share and not pipe.poll()
+            if self.share and not pipe.poll():
+                # about to wait: the second process is behind, and leaves the rest of the
+                # batch it is checking to this one
+                _send(pipe, (0, True))
             try:
                 kind, payload, unreadable = pipe.recv()
             except (EOFError, OSError):
@@ -104,7 +120,7 @@ class RowsAhead:
                 raise UnreadableFile(payload["problem"], **payload["where"])
             if kind == "failed":
                 raise PrismError(f"the process checking the file ahead failed: {payload}")
-            _send(pipe, (1, hungry))  # one batch more may come; the last may have come
+            _send(pipe, (1, False))  # one batch more may come; the last may have come
             columns, items = payload
             for packed in items:
                 yield self._item(columns, *packed)
@@ -159,9 +175,14 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
             # a new product, for which an empty cell is no value
             task.converter.reads_blanks = False
             items = iter(task.converter.items(task.rows))
+            # the first rows are the importing process's, read as this one starts; so are
+            # the rows it could not read among them
+            for _ in islice(items, flow.skip):
+                pass
+            log.taken()
             with young_collections(every=2) as collected:
                 while batch := list(islice(items, batch_size)):
-                    packed = _packed(session, checks, batch, prepare=not flow.hungry())
+                    packed = _packed(session, checks, batch, flow.hungry)
                     # the next batch sees what was written meanwhile; nothing read is
                     # expired (a rollback would expire it)
                     session.commit()
@@ -184,16 +205,16 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
 
 
 class _Flow:
-    """The second process's side of the pipe: batches it may send, and how many the
-    importing process will check itself, one for each time it had to wait."""
+    """The second process's side of the pipe: batches it may send, and whether the
+    importing process waits for one (it then checks the rest of the batch itself)."""
 
     def __init__(self, pipe: Any) -> None:
         self.pipe = pipe
-        self.credit, waited = pipe.recv()
+        self.credit, waited, self.skip = pipe.recv()
         self.waits = int(waited)
 
     def hungry(self) -> bool:
-        """Tell whether to leave the next batch to the importing process (it waited)."""
+        """Tell whether the importing process waits (once for each time it does)."""
         while self.pipe.poll():
             self._take()
         if self.waits:
@@ -228,14 +249,12 @@ def _checks(session: Session) -> Any:
     return Prechecks(session, WriteContext(author="", source=""))
 
 
-def _packed(session: Session, checks: Any, batch: list[Item], *, prepare: bool
-            ) -> list[tuple[Any, ...]]:
+def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[], bool]
+            ) -> tuple[list[str], list[Any]]:
     """Each item as its rows, problems and warnings; a new product that passes its own
-    checks, prepared (unless the importing process is to check this batch itself)."""
+    checks, prepared, until the importing process waits: it checks the rest itself."""
     from pim.catalog.models import Product
 
-    if not prepare:
-        return _pack_all(batch, {})
     keys = [item.key for item in batch if not item.problems]
     known = set(session.scalars(select(Product.identifier).where(
         Product.identifier.in_(keys)))) if keys else set()
@@ -243,7 +262,9 @@ def _packed(session: Session, checks: Any, batch: list[Item], *, prepare: bool
     checks.load_models({item.data["parent"] for item in batch
                         if isinstance(item.data.get("parent"), str) and item.data["parent"]})
     ready = {}
-    for item in batch:
+    for number, item in enumerate(batch):
+        if number % LOOK_EVERY == 0 and hungry():
+            break
         if not item.problems and item.key not in known and not _holds_media(item, media):
             warned = len(item.warnings)
             checked = checks.prepare(item)

@@ -186,6 +186,8 @@ def _check_ahead(session: Session, plan: Plan, source: Path, options: ImportOpti
                                                         ahead_rows):
             task.ahead = RowsAhead(session, source, options.as_dict(), number, task, issues,
                                    options.batch_size)
+            plan.notes.append(f"{task.name} read and checked by a second process, ahead of "
+                              "the writes")
 
 
 def _estimate(plan: Plan) -> int:
