@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from stdnum import ean as check_digits
 
 from pim.catalog import services as s
 from pim.catalog.models import Product
@@ -56,38 +57,56 @@ def run(sessions, path: Path, ahead_rows: int, **options) -> object:
     return execute_import(sessions, import_id, ahead_rows=ahead_rows)
 
 
-def file_of(tmp_path: Path, prefix: str, ean: str, variant_ean: str) -> Path:
+def file_of(tmp_path: Path, prefix: str, ean: str, variant_ean: str, leading: int = 0
+            ) -> Path:
     """Good rows, wrong ones, variants, a ragged row, a row naming a product twice."""
-    lines = rows(prefix, ean, variant_ean)
-    lines.insert(3, lines[0][:5])  # ragged: too few cells
-    lines.append(list(lines[1]))  # the same identifier again
+    lines = [row(f"{prefix}-GOOD-{n}") + ["", ""] for n in range(leading)]
+    lines += rows(prefix, ean, variant_ean)
+    lines.insert(leading + 3, lines[leading][:5])  # ragged: too few cells
+    lines.append(list(lines[leading + 1]))  # the same identifier again
     path = tmp_path / f"{prefix}.csv"
     path.write_bytes(csv_bytes(VARIANT_HEADER, lines))
     return path
 
 
+def gtin(number: int, digits: int = 13) -> str:
+    """A GTIN of its own for each run (the unique EAN column takes each once)."""
+    body = str(number).zfill(digits - 1)
+    return body + check_digits.calc_check_digit(body)
+
+
+@pytest.mark.parametrize("mode", ["partial", "atomic", "dry_run"])
 def test_an_import_checked_ahead_writes_and_reports_what_one_process_does(sessions,
-                                                                         tmp_path):
+                                                                         tmp_path, mode):
     runs = {}
-    for prefix, ean, variant_ean, ahead_rows in (("ONE", "4006381333931", "73513537", 0),
-                                                 ("TWO", "9780201379624", "96385074", 1)):
+    options = {"mode": "atomic", "dry_run": True} if mode == "dry_run" else {"mode": mode}
+    for number, ahead_rows in ((1, 0), (2, 1)):
+        prefix = f"{mode.upper()[:3]}{number}"
+        code = 10 * ["partial", "atomic", "dry_run"].index(mode) + number
+        ean, variant_ean = gtin(400_000_000_000 + code), gtin(7_000_000 + code, 8)
         shoe_model(sessions, f"{prefix}-SHOE")
         with sessions() as session:  # a product the file updates
             s.create_product(session, {"identifier": f"{prefix}-3", "family": "shoes"},
                              author="editor")
             session.commit()
-        record = run(sessions, file_of(tmp_path, prefix, ean, variant_ean), ahead_rows,
-                     batch_size=3)
+        # the first rows are read and checked by the importing process while the second
+        # starts: these go there; the rows that say something come from the second
+        path = file_of(tmp_path, prefix, ean, variant_ean, leading=10)
+        record = run(sessions, path, ahead_rows, batch_size=2, **options)
         tokens = {ean: "<ean>", variant_ean: "<variant-ean>", f"{prefix}-": "<p>-",
                   f"{prefix}.csv": "<file>"}
         with sessions() as session:
             mine = {k: v for k, v in state(session).items() if k.startswith(f"{prefix}-")}
-            runs[prefix] = (record.counts, record.rows_read, record.rows_failed,
-                            record.rows_warned, normalized(mine, tokens),
+            runs[number] = (record.status, len(mine), record.counts, record.rows_read,
+                            record.rows_failed, record.rows_warned,
+                            [n for n in record.notes if "second process" not in n],
+                            normalized(mine, tokens),
                             normalized(problems(session, record.id), tokens))
-    assert runs["ONE"][0]["product"]["created"] == 7
-    assert runs["ONE"][0]["product"]["updated"] == 1
-    assert runs["ONE"] == runs["TWO"]
+    assert runs[1][2]["product"]["created"] == 17
+    assert runs[1][2]["product"]["updated"] == 1
+    # written, or (atomic, with refused rows; a dry run) not: the product there before
+    assert runs[1][1] == (18 if mode == "partial" else 1)
+    assert runs[1] == runs[2]
     assert multiprocessing.active_children() == []
 
 
