@@ -181,7 +181,8 @@ def write_products(converter: Any, session: Session, items: list[Item], ctx: Wri
     known = existing_products(session, [item.key for item in items])
     for item in items:
         product = known.get(item.key)
-        if product is not None:  # checked ahead as new, but written meanwhile
+        if product is not None:
+            # a row checked ahead as a new product (created meanwhile) is read again
             item.extra.pop(PREPARED, None)
             converter.restore(item)
             same = is_unchanged(creator.checks, item, product)
