@@ -16,6 +16,7 @@ from stdnum import ean as check_digits
 
 from pim.catalog import services as s
 from pim.catalog.models import Product
+from pim.errors import PrismError
 from pim.imports.ahead import RowsAhead
 from pim.imports.bulk import PREPARED
 from pim.imports.prechecks import Prechecks
@@ -198,4 +199,40 @@ def test_a_file_gone_before_its_turn_stops_the_import_and_says_why(sessions, tmp
     assert record.status == "failed"
     assert f"{products}: there is no such file (the import stopped there" in record.error
     assert record.counts["product_model"]["created"] == 1
+    assert multiprocessing.active_children() == []
+
+
+def test_a_second_process_killed_midway_fails_the_import_on_whole_batches(sessions,
+                                                                         tmp_path):
+    # as the system's out-of-memory killer would: no word from it, its pipe just ends
+    path = tmp_path / "killed.csv"
+    path.write_bytes(csv_bytes(HEADER, [row(f"KILLED-{n:02}") for n in range(60)]))
+    with sessions() as session:
+        import_id = create_import(session, path, ImportOptions(batch_size=4)).id
+
+    def kill(engine):
+        if engine.batches == 2:
+            (worker,) = multiprocessing.active_children()
+            worker.kill()
+            worker.join()
+
+    with pytest.raises(PrismError, match="the process checking the file ahead stopped"):
+        execute_import(sessions, import_id, after_batch=kill, ahead_rows=1)
+    with sessions() as session:
+        record = get_import(session, import_id)
+    assert record.status == "failed"
+    assert "stopped unexpectedly (the import stopped there; the " in record.error
+
+    def written(session):
+        return session.scalars(select(Product.identifier).where(
+            Product.identifier.like("KILLED-%"))).all()
+
+    with sessions() as session:
+        landed = len(written(session))
+    assert landed % 4 == 0 and 8 <= landed < 60  # whole batches only
+    again = run(sessions, path, ahead_rows=1, batch_size=4)
+    assert again.status == "succeeded"
+    assert again.counts["product"]["created"] == 60 - landed
+    with sessions() as session:
+        assert sorted(written(session)) == [f"KILLED-{n:02}" for n in range(60)]
     assert multiprocessing.active_children() == []
