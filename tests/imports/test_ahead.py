@@ -160,11 +160,16 @@ def test_a_file_unreadable_midway_stops_the_same_way(sessions, tmp_path):
     assert multiprocessing.active_children() == []
 
 
-def test_an_import_stopped_midway_stops_the_second_process(sessions, tmp_path):
-    path = tmp_path / "stop.csv"
-    path.write_bytes(csv_bytes(HEADER, [row(f"STOP-{n}") for n in range(40)]))
+def recorded(sessions, tmp_path: Path, prefix: str, count: int) -> tuple[Path, str]:
+    """A file of `count` good products, recorded as an import of batches of 4 rows."""
+    path = tmp_path / f"{prefix.lower()}.csv"
+    path.write_bytes(csv_bytes(HEADER, [row(f"{prefix}-{n:02}") for n in range(count)]))
     with sessions() as session:
-        import_id = create_import(session, path, ImportOptions(batch_size=4)).id
+        return path, create_import(session, path, ImportOptions(batch_size=4)).id
+
+
+def test_an_import_stopped_midway_stops_the_second_process(sessions, tmp_path):
+    _, import_id = recorded(sessions, tmp_path, "STOP", 40)
 
     def killed(engine):
         if engine.batches == 2:
@@ -205,10 +210,7 @@ def test_a_file_gone_before_its_turn_stops_the_import_and_says_why(sessions, tmp
 def test_a_second_process_killed_midway_fails_the_import_on_whole_batches(sessions,
                                                                          tmp_path):
     # as the system's out-of-memory killer would: no word from it, its pipe just ends
-    path = tmp_path / "killed.csv"
-    path.write_bytes(csv_bytes(HEADER, [row(f"KILLED-{n:02}") for n in range(60)]))
-    with sessions() as session:
-        import_id = create_import(session, path, ImportOptions(batch_size=4)).id
+    path, import_id = recorded(sessions, tmp_path, "KILLED", 60)
 
     def kill(engine):
         if engine.batches == 2:
