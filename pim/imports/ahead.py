@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from pim.collector import young_collections
 from pim.errors import PrismError
-from pim.imports.bulk import PREPARED
+from pim.imports.bulk import PREPARED, parent_of
 from pim.imports.bulk_rows import Prepared, astuple
 from pim.imports.cells import MEDIA_TYPES, is_blank
 from pim.imports.errors import UnreadableFile
@@ -259,8 +259,7 @@ def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[
     known = set(session.scalars(select(Product.identifier).where(
         Product.identifier.in_(keys)))) if keys else set()
     media = {code for code, a in checks.copy.attributes.items() if a.type in MEDIA_TYPES}
-    checks.load_models({item.data["parent"] for item in batch
-                        if isinstance(item.data.get("parent"), str) and item.data["parent"]})
+    checks.load_models({parent_of(item) for item in batch} - {None})
     ready = {}
     for number, item in enumerate(batch):
         if number % LOOK_EVERY == 0 and hungry():

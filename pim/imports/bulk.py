@@ -96,8 +96,8 @@ class BulkCreator:
     # ---- reading what the batch refers to ---------------------------------------------
 
     def _prefetch(self, items: list[Item]) -> None:
-        codes = {_parent_of(item) for item in items} - {None}
-        self._load_siblings(self.checks.load_models(codes))  # type: ignore[arg-type]
+        codes = {parent_of(item) for item in items} - {None}
+        self.checks.load_models(codes)  # type: ignore[arg-type]
         self._load_siblings([self.checks.models[c] for c in codes if c in self.checks.models])
         self._prefetch_owners(items)
 
@@ -179,7 +179,8 @@ class BulkCreator:
             UniqueValue.attribute_id == attribute_id, UniqueValue.data == data))
 
 
-def _parent_of(item: Item) -> str | None:
+def parent_of(item: Item) -> str | None:
+    """The code of the parent a row names, if any."""
     prepared = item.extra.get(PREPARED)
     if prepared is not None:
         return prepared.parent_code
