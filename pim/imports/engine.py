@@ -134,6 +134,7 @@ class Engine:
                     self.session.commit()
                 self.batches += 1
                 self.after_batch(self)
+                del batch  # freed before the collector looks at young objects
                 collected()
         finally:
             close = getattr(items, "close", None)
