@@ -30,6 +30,7 @@ from pim.imports.cells import MEDIA_TYPES, is_blank
 from pim.imports.errors import UnreadableFile
 from pim.imports.items import Item, Problem, SourceRow
 from pim.imports.report import IssueLog
+from pim.jsontext import dumps
 
 # batches the second process may be ahead: it waits for the importing one beyond that
 AHEAD = 3
@@ -125,13 +126,13 @@ class RowsAhead:
             for packed in items:
                 yield self._item(columns, *packed)
 
-    def _item(self, columns: list[str], key: str, rows: list[tuple[str, int, list[str]]],
+    def _item(self, columns: list[str], key: str, rows: list[tuple[str, int, bytes]],
               problems: list[tuple[Any, ...]], warnings: list[tuple[Any, ...]],
               extra: dict[str, Any], prepared: tuple[Any, ...] | None) -> Item:
         if prepared is not None:
             extra[PREPARED] = Prepared(*prepared)
         item = Item(kind=self.converter.entity, key=key, data={},
-                    rows=[SourceRow(file, number, dict(zip(columns, cells, strict=True)))
+                    rows=[SourceRow.under(file, number, columns, cells)
                           for file, number, cells in rows],
                     locate=self.converter.locate, problems=[Problem(*p) for p in problems],
                     warnings=[Problem(*w) for w in warnings], extra=extra)
@@ -275,7 +276,7 @@ def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[
 
 
 def _pack_all(batch: list[Item], ready: dict[int, Prepared]) -> tuple[list[str], list[Any]]:
-    """A batch as plain tuples (quick to pickle): its cells as lists under one header."""
+    """A batch as plain tuples (quick to pickle): its rows' cells under one header."""
     columns = list(batch[0].rows[0].cells) if batch and batch[0].rows else []
     packed = []
     for item in batch:
@@ -288,10 +289,11 @@ def _pack_all(batch: list[Item], ready: dict[int, Prepared]) -> tuple[list[str],
     return columns, packed
 
 
-def _cells(cells: dict[str, str], columns: list[str]) -> list[str]:
+def _cells(cells: dict[str, str], columns: list[str]) -> bytes:
+    """A row's cells as one JSON list (one object to send, not one per cell)."""
     if len(cells) != len(columns) or list(cells) != columns:
         raise ValueError("a row's cells are not under the file's header")
-    return list(cells.values())
+    return dumps(list(cells.values()))
 
 
 def _holds_media(item: Item, media: set[str]) -> bool:

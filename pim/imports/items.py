@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pim.errors import FieldError
+from pim.jsontext import loads
 
 CREATED = "created"
 UPDATED = "updated"
@@ -37,13 +38,46 @@ def _shown(value: Any) -> Any:
     return value
 
 
-@dataclass
 class SourceRow:
-    """One row of a file as it was read."""
+    """One row of a file as it was read: its cells by column."""
 
-    file: str
-    number: int
-    cells: dict[str, str]
+    __slots__ = ("_cells", "_header", "file", "number")
+
+    def __init__(self, file: str, number: int, cells: dict[str, str]) -> None:
+        self.file = file
+        self.number = number
+        self._cells: Any = cells
+        self._header: list[str] | None = None
+
+    @classmethod
+    def under(cls, file: str, number: int, header: list[str], values: bytes) -> SourceRow:
+        """A row given as the JSON list of its values under a header shared with other
+        rows: read and paired when first asked for (most rows of a large file are
+        written and never are)."""
+        row = cls(file, number, {})
+        row._cells, row._header = values, header
+        return row
+
+    @property
+    def cells(self) -> dict[str, str]:
+        if self._header is not None:
+            self._cells = dict(zip(self._header, loads(self._cells), strict=True))
+            self._header = None
+        return self._cells  # type: ignore[no-any-return]
+
+    @cells.setter
+    def cells(self, cells: dict[str, str]) -> None:
+        self._cells, self._header = cells, None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceRow):
+            return NotImplemented
+        return (self.file, self.number, self.cells) == (other.file, other.number, other.cells)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SourceRow(file={self.file!r}, number={self.number!r}, cells={self.cells!r})"
 
 
 # maps a service's FieldError to the column it came from
