@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -16,7 +14,9 @@ from pim.catalog import services as s
 from pim.catalog.models import Version
 from pim.db import Base, alembic_config, make_engine, make_session_factory
 from tests.builders import product, small_catalog, value
-from tests.conftest import PG_ENV, _postgres_database
+
+# two steps down the branch of the version storage: below it and the migration after it
+BEFORE_VERSION_STORAGE = "0008_write_indexes@-2"
 
 
 def test_a_creation_stores_its_snapshot_and_says_every_value_is_new(session):
@@ -47,22 +47,10 @@ def test_the_versions_table_matches_the_model(engine):
     assert [d for d in diffs if "versions" in repr(d)] == []
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def blank_url(request, tmp_path):
-    """An empty database, not migrated."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'blank.sqlite3'}"
-        return
-    server = os.environ.get(PG_ENV)
-    if not server:
-        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} to a server URL to run it")
-    yield from _postgres_database(server)
-
-
 def test_the_migration_keeps_every_version_both_ways(blank_url):
     config = alembic_config(blank_url)
     command.upgrade(config, "heads")
-    command.downgrade(config, "0007_version_storage@-1")
+    command.downgrade(config, BEFORE_VERSION_STORAGE)
     engine = make_engine(blank_url)
     try:
         _check_both_ways(config, engine)
@@ -86,7 +74,7 @@ def _check_both_ways(config, engine) -> None:
                                       .where(Version.resource_type == "product")).all())
     assert stored == {"old": {"sku": {"old": None, "new": "old"}}, "new": None}
     engine.dispose()  # the downgrade rebuilds the table
-    command.downgrade(config, "0007_version_storage@-1")
+    command.downgrade(config, BEFORE_VERSION_STORAGE)
     with engine.connect() as conn:
         nulls = conn.execute(text("SELECT count(*) FROM versions WHERE changes IS NULL"))
         assert nulls.scalar() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pim.db import Base, JSONTextType, utcnow
@@ -29,8 +29,8 @@ class Version(Base):
 
     __tablename__ = "versions"
     __table_args__ = (
+        # also the index of an entity's versions (its first two columns)
         UniqueConstraint("resource_type", "resource_id", "number"),
-        Index("ix_versions_resource", "resource_type", "resource_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

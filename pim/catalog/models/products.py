@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pim.catalog.models.families import Family, FamilyVariant
@@ -109,17 +109,23 @@ class Completeness(Base):
     """How complete one product is for one channel and locale, and what is missing."""
 
     __tablename__ = "completeness"
+    # an import writes several rows per product: two trees to write each into (on SQLite
+    # the rows are stored in the primary key's order), the second one the key of the
+    # completeness filters, and of the deletion of a channel
+    __table_args__ = (Index("ix_completeness_channel_locale_ratio", "channel_id", "locale",
+                            "ratio"),
+                      {"sqlite_with_rowid": False})
 
     product_id: Mapped[int] = mapped_column(
         ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
     )
     channel_id: Mapped[int] = mapped_column(
-        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
     )
     locale: Mapped[str] = mapped_column(String(20), primary_key=True)
     required: Mapped[int] = mapped_column(default=0)
     missing: Mapped[int] = mapped_column(default=0)
-    ratio: Mapped[int] = mapped_column(default=100, index=True)
+    ratio: Mapped[int] = mapped_column(default=100)
     missing_attributes: Mapped[list[str]] = mapped_column(default=list)
 
 
@@ -127,11 +133,12 @@ class UniqueValue(Base):
     """One value of a unique attribute, held by exactly one product."""
 
     __tablename__ = "unique_values"
+    # also the index of an attribute's values (its first column)
     __table_args__ = (UniqueConstraint("attribute_id", "data"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attribute_id: Mapped[int] = mapped_column(
-        ForeignKey("attributes.id", ondelete="CASCADE"), index=True
+        ForeignKey("attributes.id", ondelete="CASCADE")
     )
     data: Mapped[str] = mapped_column(String(255))
     product_id: Mapped[int] = mapped_column(
