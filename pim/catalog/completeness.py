@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pim.catalog.models import Attribute, Channel, Completeness, Family, Product, ProductModel
 from pim.catalog.structure_cache import structure
-from pim.catalog.types import type_for
+from pim.catalog.types import AttributeType, type_for
 from pim.catalog.values import Values, flatten_values, value_key
 
 BATCH = 1000
@@ -25,9 +25,12 @@ def requirements(family: Family) -> dict[int, list[Attribute]]:
 
 
 # what one channel and locale requires: each attribute, the flat key of the value to look
-# for, and how its type tells the value fills the requirement
-Check = tuple[str, str, Callable[[Any, list[str]], bool], list[str]]
+# for, and how its type tells the value fills the requirement (None: any value but an
+# empty one, tested inline), in the order of the attribute codes
+Check = tuple[str, str, Callable[[Any, list[str]], bool] | None, list[str]]
 Rules = list[tuple[int, str, list[Check]]]
+# what no type takes as a value (AttributeType.is_empty)
+EMPTY = (None, "", [], {})
 
 
 def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
@@ -37,13 +40,20 @@ def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
     required_by_channel = requirements(family)
     found = []
     for channel in channels:
-        required = required_by_channel.get(channel.id, [])
+        required = sorted(required_by_channel.get(channel.id, []), key=lambda a: a.code)
         for locale in channel.locales:
             found.append((channel.id, locale, [
                 (a.code, value_key(a.code, locale if a.localizable else None,
                                    channel.code if a.scopable else None),
-                 type_for(a.type).is_complete, channel.currencies) for a in required]))
+                 _completes(type_for(a.type)), channel.currencies) for a in required]))
     return found
+
+
+def _completes(kind: Any) -> Callable[[Any, list[str]], bool] | None:
+    """A type's completeness test, or None where it only asks for a value not empty."""
+    plain = (type(kind).is_complete is AttributeType.is_complete
+             and type(kind).is_empty is AttributeType.is_empty)
+    return None if plain else kind.is_complete
 
 
 def compute(family: Family | None, channels: Iterable[Channel], values: Values
@@ -61,16 +71,19 @@ def rows_for(compiled: Rules, flat: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(zip(ROW_FIELDS, row, strict=True)) for row in row_tuples(compiled, flat)]
 
 
-def row_tuples(compiled: Rules, flat: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Return `rows_for` as tuples of the `ROW_FIELDS`, for bulk writers."""
+def row_tuples(compiled: Rules, flat: dict[str, Any],
+               spell: Callable[[list[str]], Any] = list) -> list[tuple[Any, ...]]:
+    """Return `rows_for` as tuples of the `ROW_FIELDS`, for bulk writers; `spell` makes
+    the last field of the sorted codes of the missing attributes (a list by default)."""
     rows = []
     for channel_id, locale, checks in compiled:
         missing = [code for code, key, complete, currencies in checks
-                   if not complete(flat.get(key), currencies)]
+                   if (flat.get(key) in EMPTY if complete is None
+                       else not complete(flat.get(key), currencies))]
         count = len(checks)
         rows.append((channel_id, locale, count, len(missing),
                      100 if count == 0 else (100 * (count - len(missing))) // count,
-                     sorted(missing)))
+                     spell(missing)))
     return rows
 
 

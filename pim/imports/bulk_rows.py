@@ -139,16 +139,19 @@ def prepared_row(identifier: str, family: Any, parent: Any, category_ids: list[i
         for code, keys in inherited.items():
             if code not in values:
                 merged.update(keys)
-    rows = [(*row[:5], _missing_json(tuple(row[5])))
-            for row in completeness.row_tuples(rules, merged)]
+    rows = completeness.row_tuples(rules, merged, _missing_json)
     return Prepared(identifier, family.id if family else None, parent.code if parent else None,
                     parent.id if parent else None, enabled, category_ids, encode(values),
                     encode(flat), rows, unique, combination)
 
 
-@lru_cache(maxsize=4096)
-def _missing_json(missing: tuple[str, ...]) -> str:
+def _missing_json(missing: list[str]) -> str:
     """The JSON of a list of missing attributes: products of a family share a few."""
+    return _encoded_missing(tuple(missing))
+
+
+@lru_cache(maxsize=4096)
+def _encoded_missing(missing: tuple[str, ...]) -> str:
     return encode(list(missing))
 
 
