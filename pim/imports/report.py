@@ -1,9 +1,9 @@
 """The import report: per row and column what was wrong and the value, and the failed
 rows as a CSV with an error column, ready to be fixed and imported again as it is.
 
-Issues are spooled to a temporary file while the import runs and written to the
-database in their own transaction, never in the import's (a dry run or a refused
-atomic import still keeps its report).
+Issues wait in memory (the earlier ones of many in a temporary file) while the import
+runs and are written to the database in their own transaction, never in the import's (a
+dry run or a refused atomic import still keeps its report).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +25,8 @@ from pim.imports.models import ERROR, WARNING, ImportIssue, ImportRecord
 from pim.jsontext import dumps, loads
 
 INSERT_CHUNK = 500
+# issues held in memory until written; beyond, they wait in the spool file
+HELD = 2000
 ISSUE_COLUMNS = ("import_id", "file", "row", "severity", "kind", "key", "problems", "cells")
 
 
@@ -32,7 +35,10 @@ class IssueLog:
 
     def __init__(self, import_id: str) -> None:
         self.import_id = import_id
-        # one JSON line per issue, its problems and cells already as the JSON text stored
+        # the issues not written yet, as the rows stored (problems and cells as JSON
+        # text): the latest ones held, the earlier ones (when many wait, as in a dry run)
+        # one JSON line each in the spool file
+        self._held: list[tuple[Any, ...]] = []
         self._spool = tempfile.TemporaryFile("w+b")
         self._pending = 0
         self.unreadable = 0
@@ -63,12 +69,15 @@ class IssueLog:
 
     def _write(self, file: str, row: int, severity: str, kind: str, key: str | None,
                problems: list[dict], cells: Any) -> None:
-        self._spool.write(dumps([file, row, severity, kind, key, encode(problems),
-                                 None if cells is None else encode(cells)]) + b"\n")
+        self._held.append((self.import_id, file, row, severity, kind, key, encode(problems),
+                           None if cells is None else encode(cells)))
         self._pending += 1
+        if len(self._held) >= HELD:
+            self._spool.writelines(dumps(issue) + b"\n" for issue in self._held)
+            self._held = []
 
     def flush(self, sessions: sessionmaker[Session]) -> int:
-        """Write the spooled issues to the database in their own transaction."""
+        """Write the waiting issues to the database in their own transaction."""
         if not self._pending:
             return 0
         self._spool.seek(0)
@@ -76,8 +85,8 @@ class IssueLog:
         with sessions() as session:
             connection = session.connection()
             chunk: list[tuple] = []
-            for line in self._spool:
-                chunk.append((self.import_id, *loads(line)))
+            for issue in chain((tuple(loads(line)) for line in self._spool), self._held):
+                chunk.append(issue)
                 if len(chunk) == INSERT_CHUNK:
                     insert_many(connection, ImportIssue.__table__, ISSUE_COLUMNS, chunk)
                     written += len(chunk)
@@ -87,6 +96,7 @@ class IssueLog:
             session.commit()
         self._spool.seek(0)
         self._spool.truncate()
+        self._held = []
         self._pending = 0
         return written
 

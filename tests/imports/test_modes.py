@@ -7,6 +7,7 @@ import io
 
 import pytest
 from sqlalchemy import func, select
+from stdnum import ean
 
 from pim.catalog import services as s
 from pim.catalog.models import Changeset, Product, Version
@@ -222,3 +223,30 @@ def test_an_import_that_cannot_be_reverted_whole_changes_nothing(run_import, tmp
     with pytest.raises(PrismError, match="cannot be reverted as a whole, so nothing was changed"):
         revert_import(session, record.id, author="admin")
     assert sorted(a.code for a in s.list_attributes(session)) == ["note", "sku"]
+
+
+def test_a_dry_run_with_more_issues_than_are_held_in_memory_reports_every_one_in_order(
+        catalog, run_import, write_file, session, monkeypatch):
+    import pim.imports.report as report
+
+    monkeypatch.setattr(report, "HELD", 3)  # the earlier issues wait in the spool file
+    # odd rows refused (a negative stock), every third one warned (an EAN's check digit)
+    rows = [row(f"S-{n}", stock="-1" if n % 2 else "4", ean=_wrong_ean(n) if n % 3 == 0 else "")
+            for n in range(1, 12)]
+    record = run_import(write_file("products.csv", header=HEADER, rows=rows), dry_run=True)
+    assert record.rows_failed == 6
+    issues = import_report(session, record.id, limit=50)["issues"]
+    assert [(i["row"], i["key"]) for i in issues if i["severity"] == "error"] == [
+        (n + 1, f"S-{n}") for n in range(1, 12, 2)]
+    assert [i["key"] for i in issues if i["severity"] == "warning"] == ["S-6"]
+    _, lines = failed_rows_csv(session, record.id)
+    failed = list(csv.reader(io.StringIO("".join(lines)), delimiter=";"))
+    assert [(r[0], r[HEADER.index("stock")]) for r in failed[1:]] == [
+        (f"S-{n}", "-1") for n in range(1, 12, 2)]
+
+
+def _wrong_ean(n: int) -> str:
+    """A 13-digit EAN whose check digit is wrong."""
+    body = f"400638133{n:03d}"
+    right = ean.calc_check_digit(body)
+    return body + str((int(right) + 1) % 10)
