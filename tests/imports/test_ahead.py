@@ -17,10 +17,11 @@ from stdnum import ean as check_digits
 from pim.catalog import services as s
 from pim.catalog.models import Product
 from pim.errors import PrismError
-from pim.imports.ahead import RowsAhead
+from pim.imports.ahead import RowsAhead, _cells
 from pim.imports.bulk import PREPARED
+from pim.imports.items import SourceRow
 from pim.imports.prechecks import Prechecks
-from pim.imports.report import IssueLog, get_import
+from pim.imports.report import IssueLog, failed_rows_csv, get_import
 from pim.imports.runs import create_import, execute_import
 from pim.imports.sources import ImportOptions, plan_import
 from pim.imports.writing import WriteContext
@@ -102,13 +103,26 @@ def test_an_import_checked_ahead_writes_and_reports_what_one_process_does(sessio
                             record.rows_failed, record.rows_warned,
                             [n for n in record.notes if "second process" not in n],
                             normalized(mine, tokens),
-                            normalized(problems(session, record.id), tokens))
+                            normalized(problems(session, record.id), tokens),
+                            normalized("".join(failed_rows_csv(session, record.id)[1]),
+                                       tokens))
     assert runs[1][2]["product"]["created"] == 17
     assert runs[1][2]["product"]["updated"] == 1
     # written, or (atomic, with refused rows; a dry run) not: the product there before
     assert runs[1][1] == (18 if mode == "partial" else 1)
     assert runs[1] == runs[2]
     assert multiprocessing.active_children() == []
+
+
+def test_a_row_sent_on_keeps_its_cells_exactly():
+    header = ["sku", "name-el_GR", "name-ru_RU", "note"]
+    cells = {"sku": "Σ-1", "name-el_GR": "Παπούτσι 👟", "name-ru_RU": "Кроссовки «Лёгкие»",
+             "note": 'a;b\r\n"c"\t\x01 \u2028'}
+    sent = SourceRow.under("f.csv", 7, header, _cells(cells, header))
+    assert sent == SourceRow("f.csv", 7, cells)
+    assert list(sent.cells) == header
+    with pytest.raises(ValueError, match="not under the file's header"):
+        _cells({"sku": "Σ-1"}, header)
 
 
 def test_the_second_process_prepares_what_this_one_would(sessions, tmp_path):
