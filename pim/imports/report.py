@@ -73,6 +73,7 @@ class IssueLog:
                            None if cells is None else encode(cells)))
         self._pending += 1
         if len(self._held) >= HELD:
+            self._spool.seek(0, io.SEEK_END)  # after every line, even past a failed flush
             self._spool.writelines(dumps(issue) + b"\n" for issue in self._held)
             self._held = []
 
