@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid as uuids
 from typing import Any
 
 from flask import Response
@@ -24,6 +23,7 @@ from pim.catalog.documents import ProductDocument
 from pim.catalog.models import Product
 from pim.catalog.structure_cache import structure
 from pim.errors import NotFound
+from pim.uuids import uuid7
 
 TAG = "Products by uuid"
 UuidPage = list_of(ProductOut, "ProductUuid")
@@ -101,7 +101,7 @@ def get_product_uuid(uuid: str) -> Response:
           responses={201: None, **WRITE_ERRORS})
 def create_product_uuid() -> Response:
     data = http.json_body(ProductIn)
-    wanted = data.get("uuid") or str(uuids.uuid4())
+    wanted = data.get("uuid") or uuid7()
     if next(iter(_by_uuid(wanted)), None) is not None:
         raise ApiError(422, "Validation failed.", [{"property": "uuid", "message":
                        f"product {wanted!r} already exists"}])

@@ -8,7 +8,6 @@ exactly as the ORM stores it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from pim.catalog.models import Completeness, Product, UniqueValue, Version, prod
 from pim.db import utcnow
 from pim.jsontext import dumps
 from pim.search.sync import note_products
+from pim.uuids import uuid7s
 
 if TYPE_CHECKING:
     from pim.imports.bulk_rows import Prepared
@@ -65,7 +65,7 @@ def insert_products(session: Session, rows: list[Prepared], stamp: dict[str, Any
     dialect = connection.dialect
     stored_now = Product.__table__.c.created.type.dialect_impl(dialect).bind_processor(dialect)
     when = stored_now(now) if stored_now else now
-    uuids = new_uuids(len(rows))
+    uuids = uuid7s(len(rows))
     insert_many(connection, Product.__table__, PRODUCT_COLUMNS, [
         (uuids[n], row.identifier, row.family_id, row.parent_id, row.enabled, "draft",
          row.values, when, when, 1) for n, row in enumerate(rows)])
@@ -88,13 +88,3 @@ def insert_products(session: Session, rows: list[Prepared], stamp: dict[str, Any
     insert_many(connection, Version.__table__, VERSION_COLUMNS, versions)
     note_products(session, ids.values())
     return [ids[row.identifier] for row in rows]
-
-
-def new_uuids(count: int) -> list[str]:
-    """Return `count` random (version 4) UUIDs as text, from one read of the OS's random."""
-    data = bytearray(os.urandom(16 * count))
-    data[6::16] = bytes(b & 0x0F | 0x40 for b in data[6::16])  # version 4
-    data[8::16] = bytes(b & 0x3F | 0x80 for b in data[8::16])  # the RFC 4122 variant
-    text = data.hex()
-    return [f"{text[n:n + 8]}-{text[n + 8:n + 12]}-{text[n + 12:n + 16]}-"
-            f"{text[n + 16:n + 20]}-{text[n + 20:n + 32]}" for n in range(0, 32 * count, 32)]

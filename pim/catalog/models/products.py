@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pim.catalog.models.families import Family, FamilyVariant
 from pim.catalog.models.structure import Category
 from pim.db import Base, utcnow
+from pim.uuids import uuid7
 
 product_categories = Table(
     "product_categories",
@@ -75,7 +75,7 @@ class Product(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(
-        String(36), unique=True, default=lambda: str(uuid.uuid4())
+        String(36), unique=True, default=uuid7
     )
     identifier: Mapped[str] = mapped_column(String(255), unique=True)
     family_id: Mapped[int | None] = mapped_column(
