@@ -123,9 +123,10 @@ class ValuePlan:
         """
         values: dict[str, list[dict[str, Any]]] = {}
         problems: list[tuple[str, str, str]] = []
+        cell = cells.get
         for column, code, locale, scope, kind, blank in self.simple:
-            text = cells.get(column, "")
-            stripped = text.strip()
+            text = cell(column, "")
+            stripped = text.strip() if text else text
             if not stripped:
                 if not blanks:
                     continue

@@ -143,7 +143,8 @@ class CreationValues:
 
     def _entry(self, item: Item, code: Any, entry: dict[str, Any], data: Any
                ) -> dict[str, Any] | None:
-        if not isinstance(entry, dict) or entry.keys() != ENTRY_KEYS:
+        # the caller read its "data": three keys are the ENTRY_KEYS, or a KeyError here
+        if type(entry) is not dict or len(entry) != len(ENTRY_KEYS):
             raise _Slow
         where = (code, entry["locale"], entry["scope"])
         try:
