@@ -35,9 +35,10 @@ from pim.jsontext import dumps
 # batches the second process may be ahead: it waits for the importing one beyond that
 AHEAD = 3
 # how many rows the second process checks between two looks at whether the other waits
-LOOK_EVERY = 50
-# batches the importing process reads and checks itself while the second one starts
-HEAD = 4
+LOOK_EVERY = 20
+# batches the importing process reads and checks itself at most while the second one
+# starts (it goes on until the second one says it is ready)
+HEAD = 10
 # a file of fewer rows is read and checked in the importing process itself (the second
 # process takes about a second to start); PRISM_IMPORT_AHEAD_ROWS sets it for the app
 AHEAD_ROWS = 20_000
@@ -60,9 +61,11 @@ class RowsAhead:
 
     def __init__(self, session: Session, source: Path, options: dict[str, Any],
                  task_number: int, task: Any, issues: IssueLog, batch_size: int, *,
-                 share: bool = True) -> None:
+                 share: bool = True, head: int | None = None) -> None:
         # share: when it waits, the importing process checks the next batch itself
         self.share = share
+        # head: rows read here at most while the second process starts
+        self.head = HEAD * batch_size if head is None else head
         self.url = session.get_bind().url.render_as_string(hide_password=False)
         self.source = str(source)
         self.options = options
@@ -72,6 +75,8 @@ class RowsAhead:
         self.name = task.name
         self.issues = issues
         self.batch_size = batch_size
+        # what the second process said as it started, when it was not ready
+        self._early: tuple[str, Any, list[Any]] | None = None
 
     def __iter__(self) -> Iterator[Item]:
         context = multiprocessing.get_context("spawn")
@@ -83,9 +88,8 @@ class RowsAhead:
         worker.start()
         theirs.close()
         try:
-            head = HEAD * self.batch_size
-            ours.send((AHEAD, False, head))
-            yield from self._head(head)
+            read = yield from self._head(ours, self.head)
+            _send(ours, (AHEAD, False, read))
             yield from self._received(ours)
         finally:
             ours.close()
@@ -94,25 +98,42 @@ class RowsAhead:
                 worker.terminate()
                 worker.join()
 
-    def _head(self, count: int) -> Iterator[Item]:
-        """The first items, read and checked here while the second process starts."""
+    def _head(self, pipe: Any, most: int) -> Iterator[Item]:
+        """The first items, read and checked here batch after batch until the second
+        process has started (or says why it cannot), `most` at most; return how many."""
         items = self.converter.items(self.rows)
+        read = 0
         try:
-            yield from islice(items, count)
+            while read < most and not pipe.poll():
+                batch = list(islice(items, min(self.batch_size, most - read)))
+                if not batch:
+                    break
+                read += len(batch)
+                yield from batch
         finally:
             items.close()
+        try:
+            said = pipe.recv()  # ready, or why not
+        except (EOFError, OSError):
+            return read  # said when the next items are asked for
+        if said[0] != "ready":
+            self._early = said
+        return read
 
     def _received(self, pipe: Any) -> Iterator[Item]:
         while True:
-            if self.share and not pipe.poll():
-                # about to wait: the second process is behind, and leaves the rest of the
-                # batch it is checking to this one
-                _send(pipe, (0, True))
-            try:
-                kind, payload, unreadable = pipe.recv()
-            except (EOFError, OSError):
-                raise PrismError("the process checking the file ahead stopped unexpectedly"
-                                 ) from None
+            if self._early is not None:  # what it said instead of being ready
+                (kind, payload, unreadable), self._early = self._early, None
+            else:
+                if self.share and not pipe.poll():
+                    # about to wait: the second process is behind, and leaves the rest of
+                    # the batch it is checking to this one
+                    _send(pipe, (0, True))
+                try:
+                    kind, payload, unreadable = pipe.recv()
+                except (EOFError, OSError):
+                    raise PrismError("the process checking the file ahead stopped "
+                                     "unexpectedly") from None
             for row in unreadable:
                 self.issues.unreadable_row(*row)
             if kind == "done":
@@ -164,7 +185,6 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
     engine = make_engine(url)
     log = _Forwarded()
     try:
-        flow = _Flow(pipe)
         with make_session_factory(engine)() as session:
             plan = plan_import(session, Path(source), ImportOptions.from_dict(options), log)
             task = plan.tasks[task_number] if task_number < len(plan.tasks) else None
@@ -176,8 +196,10 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
             # a new product, for which an empty cell is no value
             task.converter.reads_blanks = False
             items = iter(task.converter.items(task.rows))
-            # the first rows are the importing process's, read as this one starts; so are
-            # the rows it could not read among them
+            pipe.send(("ready", None, []))
+            flow = _Flow(pipe)
+            # the first rows are the importing process's, read while this one started; so
+            # are the rows it could not read among them
             for _ in islice(items, flow.skip):
                 pass
             log.taken()
