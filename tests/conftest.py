@@ -41,16 +41,22 @@ def _postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """A freshly migrated database URL, once per backend for the whole session."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'prism.sqlite3'}"
+def empty_database(backend: str, sqlite_file: Path) -> Iterator[str]:
+    """Yield the URL of an empty database of `backend` (a file there for SQLite); the
+    PostgreSQL one is dropped afterwards, and skipped without a server to run on."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
         return
     server = os.environ.get(PG_ENV)
     if not server:
         pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} to a server URL to run it")
     yield from _postgres_database(server)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A freshly migrated database URL, once per backend for the whole session."""
+    yield from empty_database(request.param, tmp_path_factory.mktemp("db") / "prism.sqlite3")
 
 
 @pytest.fixture(scope="session")
