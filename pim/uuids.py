@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 
 _lock = threading.Lock()
 _last = 0  # the last (milliseconds << 12 | counter) given out in this process
@@ -26,14 +27,9 @@ def uuid7s(count: int) -> list[str]:
         start = max(time.time_ns() // 1_000_000 << 12, _last + 1)
         _last = start + count - 1
     noise = os.urandom(8 * count)
-    found = []
-    for n in range(count):
-        stamp = start + n
-        value = ((stamp >> 12) << 80 | 0x7 << 76 | (stamp & 0xFFF) << 64 | 0b10 << 62
-                 | int.from_bytes(noise[8 * n:8 * n + 8]) >> 2)
-        text = f"{value:032x}"
-        found.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
-    return found
+    return [str(uuid.UUID(int=(stamp >> 12) << 80 | 0x7 << 76 | (stamp & 0xFFF) << 64
+                          | 0b10 << 62 | int.from_bytes(noise[8 * n:8 * n + 8]) >> 2))
+            for n, stamp in enumerate(range(start, start + count))]
 
 
 def uuid7() -> str:

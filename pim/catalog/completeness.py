@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from pim.catalog.models import Attribute, Channel, Completeness, Family, Product, ProductModel
 from pim.catalog.structure_cache import structure
-from pim.catalog.types import AttributeType, type_for
+from pim.catalog.types import type_for
+from pim.catalog.types.base import EMPTY_VALUES
 from pim.catalog.values import Values, flatten_values, value_key
 
 BATCH = 1000
@@ -29,8 +30,6 @@ def requirements(family: Family) -> dict[int, list[Attribute]]:
 # empty one, tested inline), in the order of the attribute codes
 Check = tuple[str, str, Callable[[Any, list[str]], bool] | None, list[str]]
 Rules = list[tuple[int, str, list[Check]]]
-# what no type takes as a value (AttributeType.is_empty)
-EMPTY = (None, "", [], {})
 
 
 def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
@@ -45,15 +44,9 @@ def rules(family: Family | None, channels: Iterable[Channel]) -> Rules:
             found.append((channel.id, locale, [
                 (a.code, value_key(a.code, locale if a.localizable else None,
                                    channel.code if a.scopable else None),
-                 _completes(type_for(a.type)), channel.currencies) for a in required]))
+                 type_for(a.type).completeness_test(), channel.currencies)
+                for a in required]))
     return found
-
-
-def _completes(kind: Any) -> Callable[[Any, list[str]], bool] | None:
-    """A type's completeness test, or None where it only asks for a value not empty."""
-    plain = (type(kind).is_complete is AttributeType.is_complete
-             and type(kind).is_empty is AttributeType.is_empty)
-    return None if plain else kind.is_complete
 
 
 def compute(family: Family | None, channels: Iterable[Channel], values: Values
@@ -78,7 +71,7 @@ def row_tuples(compiled: Rules, flat: dict[str, Any],
     rows = []
     for channel_id, locale, checks in compiled:
         missing = [code for code, key, complete, currencies in checks
-                   if (flat.get(key) in EMPTY if complete is None
+                   if (flat.get(key) in EMPTY_VALUES if complete is None
                        else not complete(flat.get(key), currencies))]
         count = len(checks)
         rows.append((channel_id, locale, count, len(missing),

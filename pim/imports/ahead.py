@@ -122,18 +122,7 @@ class RowsAhead:
 
     def _received(self, pipe: Any) -> Iterator[Item]:
         while True:
-            if self._early is not None:  # what it said instead of being ready
-                (kind, payload, unreadable), self._early = self._early, None
-            else:
-                if self.share and not pipe.poll():
-                    # about to wait: the second process is behind, and leaves the rest of
-                    # the batch it is checking to this one
-                    _send(pipe, (0, True))
-                try:
-                    kind, payload, unreadable = pipe.recv()
-                except (EOFError, OSError):
-                    raise PrismError("the process checking the file ahead stopped "
-                                     "unexpectedly") from None
+            kind, payload, unreadable = self._said(pipe)
             for row in unreadable:
                 self.issues.unreadable_row(*row)
             if kind == "done":
@@ -146,6 +135,22 @@ class RowsAhead:
             columns, items = payload
             for packed in items:
                 yield self._item(columns, *packed)
+
+    def _said(self, pipe: Any) -> tuple[str, Any, list[Any]]:
+        """The second process's next message: what it said instead of being ready, or
+        the next one it sends."""
+        if self._early is not None:
+            said, self._early = self._early, None
+            return said
+        if self.share and not pipe.poll():
+            # about to wait: the second process is behind, and leaves the rest of the
+            # batch it is checking to this one
+            _send(pipe, (0, True))
+        try:
+            return pipe.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            raise PrismError("the process checking the file ahead stopped unexpectedly"
+                             ) from None
 
     def _item(self, columns: list[str], key: str, rows: list[tuple[str, int, bytes]],
               problems: list[tuple[Any, ...]], warnings: list[tuple[Any, ...]],
