@@ -3,12 +3,14 @@
 Reading a row and checking it on its own (`pim.imports.prechecks`) only reads the catalog;
 it is most of an import's work. For a large file a second process does it, a few batches
 ahead: it reads the file, builds each item, and for each new product that passes its own
-checks, prepares the rows it writes. The importing process receives the items in file
-order and does the rest as always: the checks against other rows (unique values, axis
-values), the writes, the report. An item the second process did not prepare (refused,
-already in the catalog, holding a media file) arrives whole and goes the usual way, so
-the second process never has the last word on a refusal. Rows that cannot be read and a
-file that stops being readable are passed on at the place they occur.
+checks, prepares the rows it writes. Where a row's values are just what its cells say, they
+are not read on their own first: the one pass of `pim.imports.creation` takes them from the
+cells, and a row left to the importing process has them read there. The importing process
+receives the items in file order and does the rest as always: the checks against other rows
+(unique values, axis values), the writes, the report. An item the second process did not
+prepare (refused, already in the catalog, holding a media file) arrives whole and goes the
+usual way, so the second process never has the last word on a refusal. Rows that cannot be
+read and a file that stops being readable are passed on at the place they occur.
 """
 
 from __future__ import annotations
@@ -200,6 +202,9 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
             # what is sent on is a row's cells; its values here only serve the checks of
             # a new product, for which an empty cell is no value
             task.converter.reads_blanks = False
+            # where they are just what the cells say, values are read from the cells by
+            # the checks themselves, and not at all for a row left to the other process
+            task.converter.reads_values = False
             items = iter(task.converter.items(task.rows))
             pipe.send(("ready", None, []))
             flow = _Flow(pipe)
@@ -210,7 +215,8 @@ def check_ahead(pipe: Any, url: str, source: str, options: dict[str, Any], task_
             log.taken()
             with young_collections(every=2) as collected:
                 while batch := list(islice(items, batch_size)):
-                    packed = _packed(session, checks, batch, flow.hungry)
+                    packed = _packed(session, checks, batch, flow.hungry,
+                                     task.converter.value_plan)
                     # the next batch sees what was written meanwhile; nothing read is
                     # expired (a rollback would expire it)
                     session.commit()
@@ -277,8 +283,8 @@ def _checks(session: Session) -> Any:
     return Prechecks(session, WriteContext(author="", source=""))
 
 
-def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[], bool]
-            ) -> tuple[list[str], list[Any]]:
+def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[], bool],
+            plan: Any) -> tuple[list[str], list[Any]]:
     """Each item as its rows, problems and warnings; a new product that passes its own
     checks, prepared, until the importing process waits: it checks the rest itself."""
     from pim.catalog.models import Product
@@ -294,11 +300,11 @@ def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[
             break
         if not item.problems and item.key not in known and not _holds_media(item, media):
             warned = len(item.warnings)
-            checked = checks.prepare(item)
-            if isinstance(checked, list):
-                del item.warnings[warned:]  # the importing process checks the row again
-            else:
+            checked = checks.prepare(item, plan)
+            if isinstance(checked, Prepared):
                 ready[id(item)] = checked
+            else:
+                del item.warnings[warned:]  # the importing process checks the row again
     return _pack_all(batch, ready)
 
 

@@ -55,6 +55,9 @@ class ContentConverter:
         # an empty cell clears a value on update; a reader that only prepares new
         # products (pim.imports.ahead) leaves empty cells out
         self.reads_blanks = True
+        # a reader that checks new products from their cells (pim.imports.ahead) leaves
+        # the values unread, where they are just what the plan reads; `restore` reads them
+        self.reads_values = True
 
     def unknown_columns(self, header: list[str]) -> dict[str, str]:
         """Read the header; return the columns that feed nothing, with the reason."""
@@ -95,14 +98,26 @@ class ContentConverter:
                                          "file; each row must name another one", key)
         else:
             self.seen[key] = number
-        if self._plan is None:
-            self._plan = ValuePlan(self.value_columns)
-        item.data["values"], problems = self._plan.read(cells, self.reads_blanks)
-        for column, message, value in problems:
-            item.refuse(column, message, value)
         if "categories" in cells:
             item.data["categories"] = split_list(cells["categories"])
         return item
+
+    # whether a row's values are just what the value plan reads from its cells (a mapping
+    # profile changes them after): they may then be left unread, and read from the cells
+    values_from_plan = True
+
+    @property
+    def value_plan(self) -> ValuePlan:
+        """The value columns of the file, compiled once."""
+        if self._plan is None:
+            self._plan = ValuePlan(self.value_columns)
+        return self._plan
+
+    def _read_values(self, item: Item, cells: dict[str, str]) -> None:
+        """Give an item its values (last: their problems come after the others)."""
+        item.data["values"], problems = self.value_plan.read(cells, self.reads_blanks)
+        for column, message, value in problems:
+            item.refuse(column, message, value)
 
 
 class ProductConverter(ContentConverter):
@@ -136,6 +151,8 @@ class ProductConverter(ContentConverter):
             if text.strip():
                 item.warn(column, "product groups and associations are not imported "
                                   "(Prism has none); the cell was left out", text)
+        if self.reads_values or not self.values_from_plan:
+            self._read_values(item, cells)
         return item
 
     def row_item(self, number: int, cells: dict[str, str]) -> Item:
@@ -146,12 +163,17 @@ class ProductConverter(ContentConverter):
         """Give an item checked in another process (`pim.imports.ahead`) its data again."""
         if not item.data:
             row = item.rows[0]
+            cells = dict(row.cells)
             # the row was counted where it was read: read again, it is not a repeat
             seen, self.seen = self.seen, {}
+            unread = self.values_from_plan  # the other process left them unread
+            reads, self.reads_values = self.reads_values, not unread
             try:
-                item.data = self.row_item(row.number, dict(row.cells)).data
+                item.data = self.row_item(row.number, cells).data
             finally:
-                self.seen = seen
+                self.seen, self.reads_values = seen, reads
+            if unread:  # with the problems they hold, which the other process did not see
+                self._read_values(item, cells)
         return item
 
     def write(self, session: Session, item: Item, ctx: WriteContext) -> str:
@@ -250,6 +272,7 @@ class ModelConverter(ContentConverter):
                 item.data[name] = cells[name].strip()
         if cells.get("family", "").strip():
             item.extra["family"] = cells["family"].strip()
+        self._read_values(item, cells)
         return item
 
     def write(self, session: Session, item: Item, ctx: WriteContext) -> str:

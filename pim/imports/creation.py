@@ -7,8 +7,10 @@ in one pass over the cells: each attribute's place is checked once by the valida
 its data parsed by the attribute type's own parser. The first cell that needs more (a
 place or a value the validator would refuse, a media file, a value left to the model)
 sends the whole row through the steps above instead, which word every problem; what
-the pass had noted is taken back first. `tests/imports/test_creation.py` holds the two
-ways to the same result.
+the pass had noted is taken back first. `CreationValues.check_cells` runs the same pass
+straight from a file's cells, each column's place looked up once per file, for a reader
+that leaves the values unread (`pim.imports.ahead`). `tests/imports/test_creation.py`
+holds the ways to the same result.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ from sqlalchemy.orm import Session
 from pim.catalog.types import Problem
 from pim.catalog.values import ENTRY_KEYS, Values, ValuesValidator, without_empty
 from pim.errors import FieldError
-from pim.imports.cells import MEDIA_TYPES
+from pim.imports.cells import (
+    FLAG,
+    LIST,
+    MEDIA_TYPES,
+    PLAIN,
+    TEXT,
+    CellProblem,
+    ValuePlan,
+    parse_bool,
+    split_list,
+)
 from pim.imports.fitting import SELECTS, check_gtin, fit_values, holds_gtin
 from pim.imports.items import Item
 from pim.imports.writing import WriteContext
@@ -57,6 +69,8 @@ class CreationValues:
         self.ctx = ctx
         # (attribute, locale, channel) -> what the one pass needs there; None: slow
         self._places: dict[tuple[Any, Any, Any], _Attribute | None] = {}
+        # the one pass from a file's cells, per value plan (the plan kept: its id is a key)
+        self._cell_passes: dict[int, tuple[ValuePlan, _CellPass | None]] = {}
 
     def check(self, session: Session, item: Item, values: Any, parent: Any,
               own: dict[str, list] | None = None) -> tuple[Values, list[FieldError]]:
@@ -73,6 +87,27 @@ class CreationValues:
         if own:
             kept.update(own)
         return dict(sorted(kept.items())), []
+
+    def check_cells(self, item: Item, cells: dict[str, str], plan: ValuePlan,
+                    own: dict[str, list] | None = None) -> Values | None:
+        """Return the values `check` gives for the values `plan` reads from `cells`
+        (blank cells left out), when the one pass answers for every cell and the reading
+        refuses none; None when the full steps are needed (the reading, then `check`)."""
+        found = self._cell_passes.get(id(plan))
+        if found is None or found[0] is not plan:
+            found = self._cell_passes[id(plan)] = (plan, _CellPass.of(self, plan))
+        cell_pass = found[1]
+        if cell_pass is None:
+            return None
+        warned = len(item.warnings)
+        try:
+            kept = cell_pass.read(item, cells)
+        except _Slow:
+            del item.warnings[warned:]  # said again by the full steps
+            return None
+        if own:
+            kept.update(own)
+        return dict(sorted(kept.items()))
 
     def fit(self, session: Session, item: Item, values: dict[str, list], parent: Any
             ) -> dict[str, list]:
@@ -150,7 +185,7 @@ class CreationValues:
         try:
             known = self._places[where]
         except KeyError:
-            known = self._places[where] = self._known(*where)
+            known = self.known(*where)
         except TypeError:  # a locale or channel that is not even hashable
             raise _Slow from None
         if known is None:
@@ -164,8 +199,15 @@ class CreationValues:
         return None if parsed is None else {"locale": where[1], "scope": where[2],
                                             "data": parsed}
 
+    def known(self, code: Any, locale: Any, scope: Any) -> _Attribute | None:
+        """What the one pass needs of an attribute at a place, if it may take it there
+        (worked out once per place)."""
+        where = (code, locale, scope)
+        if where not in self._places:
+            self._places[where] = self._known(code, locale, scope)
+        return self._places[where]
+
     def _known(self, code: Any, locale: Any, scope: Any) -> _Attribute | None:
-        """What the one pass needs of an attribute at a place, if it may take it there."""
         if not isinstance(code, str):
             return None
         attribute, parse = self.validator.parser(code)
@@ -175,6 +217,106 @@ class CreationValues:
         if kind == ALONE or not self.validator.place_fits(attribute, locale, scope):
             return None
         return _Attribute(attribute, kind == GTIN, parse)
+
+
+class _CellPass:
+    """The one pass compiled for the value columns of one file: each column's place is
+    looked up once per file, and a row's cells become kept entries with no values read
+    first. Columns go by attribute in the order the plan reads them, so that warnings
+    come out in the same order."""
+
+    __slots__ = ("metrics", "prices", "simple")
+
+    def __init__(self, simple: list[tuple[Any, ...]], prices: list[tuple[Any, ...]],
+                 metrics: list[tuple[Any, ...]]) -> None:
+        self.simple = simple
+        self.prices = prices
+        self.metrics = metrics
+
+    @classmethod
+    def of(cls, values: CreationValues, plan: ValuePlan) -> _CellPass | None:
+        """Compile the pass; None if two columns fill one place (the validator words it)."""
+        places: set[tuple[Any, Any, Any]] = set()
+        by_code: dict[str, list[tuple[Any, ...]]] = {}
+        for column, code, locale, scope, kind, _blank in plan.simple:
+            by_code.setdefault(code, []).append(
+                (column, kind, locale, scope, values.known(code, locale, scope)))
+            places.add((code, locale, scope))
+        simple = [(code, columns) for code, columns in by_code.items()]
+        prices = [(code, locale, scope, parts, values.known(code, locale, scope))
+                  for (code, locale, scope), parts in plan.prices.items()]
+        metrics = [(code, locale, scope, parts.get("data", ""), parts.get("unit", ""),
+                    values.known(code, locale, scope))
+                   for (code, locale, scope), parts in plan.metrics.items()]
+        count = sum(len(columns) for _, columns in simple) + len(prices) + len(metrics)
+        places.update((p[0], p[1], p[2]) for p in prices + metrics)
+        return cls(simple, prices, metrics) if len(places) == count else None
+
+    def read(self, item: Item, cells: dict[str, str]) -> dict[str, list]:
+        """Return the kept values of a row's cells; raise _Slow for the full steps."""
+        kept: dict[str, list] = {}
+        cell = cells.get
+        for code, columns in self.simple:
+            found = []
+            for column, kind, locale, scope, known in columns:
+                text = cell(column, "")
+                if not text:
+                    continue
+                stripped = text.strip()
+                if not stripped:
+                    continue
+                if known is None:
+                    raise _Slow
+                if kind == TEXT:
+                    data: Any = text
+                elif kind == PLAIN:
+                    data = stripped
+                elif kind == LIST:
+                    data = split_list(text)
+                    if not data:
+                        continue
+                elif kind == FLAG:
+                    try:
+                        data = parse_bool(text)
+                    except CellProblem:
+                        raise _Slow from None  # a cell the reading refuses
+                entry = {"locale": locale, "scope": scope, "data": data}
+                parsed = _parsed(item, known, entry, data)
+                if parsed is not None:
+                    found.append({"locale": locale, "scope": scope, "data": parsed})
+            if found:
+                kept[code] = found if len(found) == 1 else sorted(
+                    found, key=lambda e: (e["locale"] or "", e["scope"] or ""))
+        for code, locale, scope, parts, known in self.prices:
+            amounts = [{"amount": amount, "currency": currency} for currency, column in parts
+                       if (amount := cell(column, "").strip())]
+            if amounts:
+                self._one(item, kept, code, locale, scope, known, amounts)
+        for code, locale, scope, amount_column, unit_column, known in self.metrics:
+            amount = cell(amount_column, "").strip()
+            if amount:
+                unit = cell(unit_column, "").strip()
+                self._one(item, kept, code, locale, scope, known,
+                          {"amount": amount, "unit": unit or None})
+        return kept
+
+    @staticmethod
+    def _one(item: Item, kept: dict[str, list], code: str, locale: Any, scope: Any,
+             known: _Attribute | None, data: Any) -> None:
+        if known is None:
+            raise _Slow
+        parsed = _parsed(item, known, {"locale": locale, "scope": scope, "data": data}, data)
+        if parsed is not None:
+            kept[code] = [{"locale": locale, "scope": scope, "data": parsed}]
+
+
+def _parsed(item: Item, known: _Attribute, entry: dict[str, Any], data: Any) -> Any:
+    if known.gtin:
+        check_gtin(item, known.attribute, [entry])
+    try:
+        return known.parse(data)
+    except Problem:
+        raise _Slow from None
 
 
 def _distinct_places(entries: list[dict[str, Any]], found: list[dict[str, Any]]

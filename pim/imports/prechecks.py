@@ -26,6 +26,7 @@ from pim.catalog.types import type_for
 from pim.catalog.values import ValuesValidator, get_value
 from pim.catalog.variants import check_parent_level, product_level
 from pim.imports.bulk_rows import Prepared, VariantRules, prepared_row
+from pim.imports.cells import ValuePlan
 from pim.imports.creation import CreationValues
 from pim.imports.fitting import resolve_same_code
 from pim.imports.items import Item, Problem, field_problems
@@ -75,8 +76,14 @@ class Prechecks:
         self.models.update((m.code, m) for m in found)
         return found
 
-    def prepare(self, item: Item) -> Prepared | list[Problem]:
-        """Return what a new product's row writes, or the problems that refuse it."""
+    def prepare(self, item: Item, plan: ValuePlan | None = None
+                ) -> Prepared | list[Problem] | None:
+        """Return what a new product's row writes, or the problems that refuse it.
+
+        An item read without its values (`pim.imports.ahead`) has them read from its
+        cells through `plan` by the one pass; None when that pass stands aside (the row
+        is then read whole and checked by the full steps, elsewhere).
+        """
         data = dict(item.data)
         if data.get("parent") and data["parent"] not in self.models:
             resolve_same_code(self.session, item, data, "parent", ProductModel)
@@ -94,9 +101,18 @@ class Prechecks:
             check_bool(data["enabled"], errors, "enabled")
         own = ({self.ident_code: [{"locale": None, "scope": None, "data": identifier}]}
                if self.ident_code else None)
-        values, value_errors = self._values_of(family, parent).check(
-            self.session, item, data.get("values", {}), parent, own)
-        errors.extend(value_errors)
+        if "values" in data or plan is None:
+            values, value_errors = self._values_of(family, parent).check(
+                self.session, item, data.get("values", {}), parent, own)
+            errors.extend(value_errors)
+        elif errors.errors:
+            return None  # its values may hold more problems: the full steps say them all
+        else:
+            found = self._values_of(family, parent).check_cells(
+                item, item.rows[0].cells, plan, own)
+            if found is None:
+                return None
+            values = found
         if errors.errors:
             return field_problems(item, errors.errors)
         combination = None

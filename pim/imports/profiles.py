@@ -175,6 +175,8 @@ class ProfileConverter(ProductConverter):
             unknown[self.key_column] = "the identifier column of the profile is missing"
         return unknown
 
+    values_from_plan = False  # the units a profile gives are set after the reading
+
     def items(self, rows: Callable[[], Iterable[tuple[int, dict[str, str]]]]
               ) -> Iterator[Item]:
         for number, cells in rows():

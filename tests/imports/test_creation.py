@@ -10,6 +10,8 @@ from pim.catalog import services as s
 from pim.catalog.structure_cache import structure
 from pim.catalog.values import ValuesValidator, without_empty
 from pim.imports import creation
+from pim.imports.akeneo_products import ProductConverter
+from pim.imports.columns import StructureView
 from pim.imports.creation import CreationValues
 from pim.imports.items import Item
 from pim.imports.snapshot import StructureCopy
@@ -134,3 +136,80 @@ def test_a_link_to_another_product_is_checked_against_the_catalog(session, kinds
     missing = {"related": [{"locale": None, "scope": None, "data": ["ghost"]}]}
     _, errors = kind.check(session, Item("product", "p", {}, []), missing, None)
     assert [e.message for e in errors] == ["product 'ghost' does not exist"]
+
+
+# ---- the one pass from a file's cells ----------------------------------------------------
+
+CELLS = {  # in no order of places: the pass sorts an attribute's entries as the steps do
+    "name-fr_FR": ["Chaussure", "Ботинок", "nul\x00"],
+    "ean": ["4006381333931", "4006381333932", "12ab"],
+    "name-en_US": ["Trail shoe", "Zażółć gęślą", " ", "two\nlines", "x" * 300],
+    "description-pl_PL-mobile": ["Opis"],
+    "description-fr_FR-ecommerce": ["<b>Salut</b>"], "name-pl_PL": ["But"],
+    "description-en_US-ecommerce": ["<p>Hi</p>", "<script>x</script>ok"],
+    "site": ["https://example.com/a", " https://example.com/b ", "ftp://x"],
+    "price-USD": ["99"], "price-EUR": ["89.90", " 12 ", "abc"],
+    "weight-unit": ["GRAM", "LITER"], "weight": ["350", "0.35", "x"],
+    "stock": ["12", "0", "1" * 25, "-3", "1.5"], "waterproof": ["1", "0", "yes", "maybe"],
+    "release_date": ["2026-03-01", "01/03/2026"], "color": ["red", "RED", "green"],
+    "size": ["s", "xl", "xxl"], "materials": ["leather,rubber", "leather, leather", "nope", ","],
+    "images": ["shoe_1,shoe_2", "../etc"], "manual": ["a/manual.pdf"],
+}
+CELL_ROWS = st.fixed_dictionaries({}, optional={
+    column: st.sampled_from(texts * 6 + ["", "", "  "]) for column, texts in CELLS.items()})
+
+
+@pytest.fixture()
+def plan(session, kinds):
+    """The value plan of a file holding every column above (those that name a place)."""
+    view = StructureView.of(session)
+    converter = ProductConverter("p.csv", view)
+    assert converter.unknown_columns(["sku", *CELLS]) == {}
+    return converter.value_plan
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(cells=CELL_ROWS, family=st.sampled_from(["shoes"] * 4 + ["accessories"]))
+def test_the_pass_from_cells_gives_what_reading_then_checking_gives(session, kinds, plan,
+                                                                    cells, family):
+    kind = kinds[family]
+    values, problems = plan.read(cells, False)
+    quick, slow = Item("product", "p", {}, []), Item("product", "p", {}, [])
+    found = kind.check_cells(quick, cells, plan)
+    if found is None:
+        assert quick.warnings == []  # taken back: the full steps say them
+        return
+    assert problems == []
+    expected, errors = kind.check(session, slow, values, None)
+    assert errors == []
+    assert found == expected
+    assert list(found) == list(expected)  # the same order
+    assert quick.warnings == slow.warnings
+
+
+def test_a_clean_row_of_cells_takes_the_pass_and_a_wrong_one_stands_aside(session, kinds,
+                                                                          plan):
+    kind = kinds["shoes"]
+    clean = {"name-fr_FR": "Chaussure", "name-en_US": " Shoe ", "stock": " 12",
+             "ean": "4006381333932", "color": "", "price-EUR": "89.90", "price-USD": " ",
+             "weight": "350", "weight-unit": "GRAM", "waterproof": "0"}
+    item = Item("product", "p", {}, [])
+    assert kind.check_cells(item, clean, plan, {"sku": [
+            {"locale": None, "scope": None, "data": "p"}]}) == {
+        "ean": [{"locale": None, "scope": None, "data": "4006381333932"}],
+        "name": [{"locale": "en_US", "scope": None, "data": " Shoe "},
+                 {"locale": "fr_FR", "scope": None, "data": "Chaussure"}],
+        "price": [{"locale": None, "scope": None,
+                   "data": [{"amount": "89.90", "currency": "EUR"}]}],
+        "sku": [{"locale": None, "scope": None, "data": "p"}],
+        "stock": [{"locale": None, "scope": None, "data": 12}],
+        "waterproof": [{"locale": None, "scope": None, "data": False}],
+        "weight": [{"locale": None, "scope": None, "data": {"amount": "350", "unit": "GRAM"}}]}
+    assert [w.message for w in item.warnings] == [
+        "'4006381333932' is not a valid GTIN/EAN (its check digit is wrong)"]
+    for column, text in [("stock", "-3"), ("waterproof", "maybe"), ("manual", "a.pdf"),
+                         ("size", "xxl"), ("weight-unit", "LITER")]:
+        item = Item("product", "p", {}, [])
+        assert kind.check_cells(item, {**clean, column: text}, plan) is None, column
+        assert item.warnings == []
