@@ -280,8 +280,13 @@ class _CellPass:
                         data = parse_bool(text)
                     except CellProblem:
                         raise _Slow from None  # a cell the reading refuses
-                entry = {"locale": locale, "scope": scope, "data": data}
-                parsed = _parsed(item, known, entry, data)
+                if known.gtin:
+                    check_gtin(item, known.attribute,
+                               [{"locale": locale, "scope": scope, "data": data}])
+                try:
+                    parsed = known.parse(data)
+                except Problem:
+                    raise _Slow from None
                 if parsed is not None:
                     found.append({"locale": locale, "scope": scope, "data": parsed})
             if found:
@@ -305,18 +310,14 @@ class _CellPass:
              known: _Attribute | None, data: Any) -> None:
         if known is None:
             raise _Slow
-        parsed = _parsed(item, known, {"locale": locale, "scope": scope, "data": data}, data)
+        if known.gtin:
+            check_gtin(item, known.attribute, [{"locale": locale, "scope": scope, "data": data}])
+        try:
+            parsed = known.parse(data)
+        except Problem:
+            raise _Slow from None
         if parsed is not None:
             kept[code] = [{"locale": locale, "scope": scope, "data": parsed}]
-
-
-def _parsed(item: Item, known: _Attribute, entry: dict[str, Any], data: Any) -> Any:
-    if known.gtin:
-        check_gtin(item, known.attribute, [entry])
-    try:
-        return known.parse(data)
-    except Problem:
-        raise _Slow from None
 
 
 def _distinct_places(entries: list[dict[str, Any]], found: list[dict[str, Any]]
