@@ -23,7 +23,6 @@ from pim.catalog.types import Problem
 from pim.catalog.values import ENTRY_KEYS, Values, ValuesValidator, without_empty
 from pim.errors import FieldError
 from pim.imports.cells import (
-    FLAG,
     LIST,
     MEDIA_TYPES,
     PLAIN,
@@ -219,105 +218,125 @@ class CreationValues:
         return _Attribute(attribute, kind == GTIN, parse)
 
 
+# a column whose place the pass has not looked up yet (no row of the file filled it)
+_UNSEEN = object()
+
+
 class _CellPass:
     """The one pass compiled for the value columns of one file: each column's place is
-    looked up once per file, and a row's cells become kept entries with no values read
-    first. Columns go by attribute in the order the plan reads them, so that warnings
-    come out in the same order."""
+    looked up once per file (when a row first fills it), and a row's cells become kept
+    entries with no values read first. What the pass notes (GTIN warnings) comes out in
+    the order of the plan's values: by attribute, as each is first filled, then by
+    column."""
 
-    __slots__ = ("metrics", "prices", "simple")
+    __slots__ = ("metrics", "prices", "simple", "values")
 
-    def __init__(self, simple: list[tuple[Any, ...]], prices: list[tuple[Any, ...]],
-                 metrics: list[tuple[Any, ...]]) -> None:
+    def __init__(self, values: CreationValues, simple: list[list[Any]],
+                 prices: list[list[Any]], metrics: list[list[Any]]) -> None:
+        self.values = values
+        # [column, attribute, locale, channel, kind, what the pass knows there]
         self.simple = simple
+        # [attribute, locale, channel, [(currency, column)], what the pass knows]
         self.prices = prices
+        # [attribute, locale, channel, amount column, unit column, what the pass knows]
         self.metrics = metrics
 
     @classmethod
     def of(cls, values: CreationValues, plan: ValuePlan) -> _CellPass | None:
         """Compile the pass; None if two columns fill one place (the validator words it)."""
-        places: set[tuple[Any, Any, Any]] = set()
-        by_code: dict[str, list[tuple[Any, ...]]] = {}
-        for column, code, locale, scope, kind, _blank in plan.simple:
-            by_code.setdefault(code, []).append(
-                (column, kind, locale, scope, values.known(code, locale, scope)))
-            places.add((code, locale, scope))
-        simple = [(code, columns) for code, columns in by_code.items()]
-        prices = [(code, locale, scope, parts, values.known(code, locale, scope))
+        simple = [[column, code, locale, scope, kind, _UNSEEN]
+                  for column, code, locale, scope, kind, _blank in plan.simple]
+        prices = [[code, locale, scope, parts, _UNSEEN]
                   for (code, locale, scope), parts in plan.prices.items()]
-        metrics = [(code, locale, scope, parts.get("data", ""), parts.get("unit", ""),
-                    values.known(code, locale, scope))
+        metrics = [[code, locale, scope, parts.get("data", ""), parts.get("unit", ""), _UNSEEN]
                    for (code, locale, scope), parts in plan.metrics.items()]
-        count = sum(len(columns) for _, columns in simple) + len(prices) + len(metrics)
-        places.update((p[0], p[1], p[2]) for p in prices + metrics)
-        return cls(simple, prices, metrics) if len(places) == count else None
+        places = [(c[1], c[2], c[3]) for c in simple] + [(c[0], c[1], c[2])
+                                                         for c in prices + metrics]
+        return cls(values, simple, prices, metrics) if len(set(places)) == len(places) else None
 
     def read(self, item: Item, cells: dict[str, str]) -> dict[str, list]:
         """Return the kept values of a row's cells; raise _Slow for the full steps."""
         kept: dict[str, list] = {}
+        gtins: list[tuple[str, Any, dict[str, Any]]] = []
         cell = cells.get
-        for code, columns in self.simple:
-            found = []
-            for column, kind, locale, scope, known in columns:
-                text = cell(column, "")
-                if not text:
-                    continue
-                stripped = text.strip()
-                if not stripped:
-                    continue
-                if known is None:
-                    raise _Slow
-                if kind == TEXT:
-                    data: Any = text
-                elif kind == PLAIN:
-                    data = stripped
-                elif kind == LIST:
-                    data = split_list(text)
-                    if not data:
-                        continue
-                elif kind == FLAG:
-                    try:
-                        data = parse_bool(text)
-                    except CellProblem:
-                        raise _Slow from None  # a cell the reading refuses
-                if known.gtin:
-                    check_gtin(item, known.attribute,
-                               [{"locale": locale, "scope": scope, "data": data}])
+        for place in self.simple:
+            column, code, locale, scope, kind, known = place
+            text = cell(column, "")
+            if not text:
+                continue
+            stripped = text.strip()
+            if not stripped:
+                continue
+            if kind == TEXT:
+                data: Any = text
+            elif kind == PLAIN:
+                data = stripped
+            elif kind == LIST:
+                data = split_list(text)
+                if not data:
+                    continue  # no value, as a blank cell
+            else:
                 try:
-                    parsed = known.parse(data)
-                except Problem:
-                    raise _Slow from None
-                if parsed is not None:
-                    found.append({"locale": locale, "scope": scope, "data": parsed})
-            if found:
-                kept[code] = found if len(found) == 1 else sorted(
-                    found, key=lambda e: (e["locale"] or "", e["scope"] or ""))
-        for code, locale, scope, parts, known in self.prices:
+                    data = parse_bool(text)
+                except CellProblem:
+                    raise _Slow from None  # a cell the reading refuses
+            if known is _UNSEEN:
+                known = place[5] = self.values.known(code, locale, scope)
+            self._keep(kept, gtins, known, code, locale, scope, data)
+        for place in self.prices:
+            code, locale, scope, parts, known = place
             amounts = [{"amount": amount, "currency": currency} for currency, column in parts
                        if (amount := cell(column, "").strip())]
             if amounts:
-                self._one(item, kept, code, locale, scope, known, amounts)
-        for code, locale, scope, amount_column, unit_column, known in self.metrics:
+                if known is _UNSEEN:
+                    known = place[4] = self.values.known(code, locale, scope)
+                self._keep(kept, gtins, known, code, locale, scope, amounts)
+        for place in self.metrics:
+            code, locale, scope, amount_column, unit_column, known = place
             amount = cell(amount_column, "").strip()
             if amount:
+                if known is _UNSEEN:
+                    known = place[5] = self.values.known(code, locale, scope)
                 unit = cell(unit_column, "").strip()
-                self._one(item, kept, code, locale, scope, known,
-                          {"amount": amount, "unit": unit or None})
+                self._keep(kept, gtins, known, code, locale, scope,
+                           {"amount": amount, "unit": unit or None})
+        for entries in kept.values():
+            if len(entries) > 1:  # as `without_empty` sorts them
+                entries.sort(key=lambda e: (e["locale"] or "", e["scope"] or ""))
+        if gtins:
+            _check_gtins(item, gtins)
         return kept
 
     @staticmethod
-    def _one(item: Item, kept: dict[str, list], code: str, locale: Any, scope: Any,
-             known: _Attribute | None, data: Any) -> None:
+    def _keep(kept: dict[str, list], gtins: list[tuple[str, Any, dict[str, Any]]],
+              known: _Attribute | None, code: str, locale: Any, scope: Any, data: Any
+              ) -> None:
         if known is None:
             raise _Slow
         if known.gtin:
-            check_gtin(item, known.attribute, [{"locale": locale, "scope": scope, "data": data}])
+            gtins.append((code, known.attribute,
+                          {"locale": locale, "scope": scope, "data": data}))
         try:
             parsed = known.parse(data)
         except Problem:
             raise _Slow from None
         if parsed is not None:
-            kept[code] = [{"locale": locale, "scope": scope, "data": parsed}]
+            entry = {"locale": locale, "scope": scope, "data": parsed}
+            found = kept.get(code)
+            if found is None:
+                kept[code] = [entry]
+            else:
+                found.append(entry)
+
+
+def _check_gtins(item: Item, gtins: list[tuple[str, Any, dict[str, Any]]]) -> None:
+    """Check GTINs as the one pass over values does: by attribute, in the order each was
+    first filled, then by column."""
+    first: dict[str, int] = {}
+    for number, (code, _, _) in enumerate(gtins):
+        first.setdefault(code, number)
+    for _, attribute, entry in sorted(gtins, key=lambda g: first[g[0]]):
+        check_gtin(item, attribute, [entry])
 
 
 def _distinct_places(entries: list[dict[str, Any]], found: list[dict[str, Any]]

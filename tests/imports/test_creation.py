@@ -16,7 +16,7 @@ from pim.imports.creation import CreationValues
 from pim.imports.items import Item
 from pim.imports.snapshot import StructureCopy
 from pim.imports.writing import WriteContext
-from tests.builders import small_catalog
+from tests.builders import attribute, small_catalog
 
 # each attribute's cells: mostly right, so that the one pass answers often; some wrong
 GOOD = {
@@ -143,13 +143,20 @@ def test_a_link_to_another_product_is_checked_against_the_catalog(session, kinds
 CELLS = {  # in no order of places: the pass sorts an attribute's entries as the steps do
     "name-fr_FR": ["Chaussure", "Ботинок", "nul\x00"],
     "ean": ["4006381333931", "4006381333932", "12ab"],
+    "barcode-fr_FR": ["4006381333931", "12345678"],  # two GTIN attributes, one around
+    "gtin": ["4006381333931", "40063813"],           # the other in the header
+    "barcode-en_US": ["4006381333932", "73513537"],
     "name-en_US": ["Trail shoe", "Zażółć gęślą", " ", "two\nlines", "x" * 300],
     "description-pl_PL-mobile": ["Opis"],
     "description-fr_FR-ecommerce": ["<b>Salut</b>"], "name-pl_PL": ["But"],
     "description-en_US-ecommerce": ["<p>Hi</p>", "<script>x</script>ok"],
     "site": ["https://example.com/a", " https://example.com/b ", "ftp://x"],
     "price-USD": ["99"], "price-EUR": ["89.90", " 12 ", "abc"],
+    "list_price-mobile-EUR": ["10", "x"],  # a price per channel
+    "list_price-ecommerce-USD": ["12.5"], "list_price-ecommerce-EUR": ["11"],
     "weight-unit": ["GRAM", "LITER"], "weight": ["350", "0.35", "x"],
+    "width-fr_FR": ["3", "-1"],  # a measurement per locale, one without a unit column
+    "width-en_US": ["4.5"], "width-en_US-unit": ["CENTIMETER", "GRAM"],
     "stock": ["12", "0", "1" * 25, "-3", "1.5"], "waterproof": ["1", "0", "yes", "maybe"],
     "release_date": ["2026-03-01", "01/03/2026"], "color": ["red", "RED", "green"],
     "size": ["s", "xl", "xxl"], "materials": ["leather,rubber", "leather, leather", "nope", ","],
@@ -157,47 +164,78 @@ CELLS = {  # in no order of places: the pass sorts an attribute's entries as the
 }
 CELL_ROWS = st.fixed_dictionaries({}, optional={
     column: st.sampled_from(texts * 6 + ["", "", "  "]) for column, texts in CELLS.items()})
+SKU = {"sku": [{"locale": None, "scope": None, "data": "p"}]}
 
 
 @pytest.fixture()
-def plan(session, kinds):
-    """The value plan of a file holding every column above (those that name a place)."""
-    view = StructureView.of(session)
-    converter = ProductConverter("p.csv", view)
+def wide(session):
+    """The small catalog with a price per channel, a measurement per locale and two more
+    GTIN attributes in the shoes family; its kinds, and the plan of a file of CELLS."""
+    small_catalog(session)
+    attribute(session, "list_price", "pim_catalog_price_collection", scopable=True,
+              decimals_allowed=True)
+    attribute(session, "width", "pim_catalog_metric", localizable=True,
+              metric_family="Length", default_metric_unit="METER", decimals_allowed=True,
+              negative_allowed=False)
+    attribute(session, "gtin", "pim_catalog_text")
+    attribute(session, "barcode", "pim_catalog_text", localizable=True)
+    shoes = s.get_family(session, "shoes")
+    s.update_family(session, "shoes", {"attributes": [
+        *shoes.attribute_codes, "list_price", "width", "gtin", "barcode"]}, author="t")
+    session.commit()
+    copy = StructureCopy(structure(session))
+    validator = ValuesValidator(copy)  # type: ignore[arg-type]
+    kinds = {}
+    for family in ("shoes", "accessories"):
+        allowed = set(copy.families[family].attribute_codes) | {"sku"}
+        kinds[family] = CreationValues(copy, validator, allowed, f"in family {family!r}",
+                                       False, WriteContext(author="t", source="t"))
+    converter = ProductConverter("p.csv", StructureView.of(session))
     assert converter.unknown_columns(["sku", *CELLS]) == {}
-    return converter.value_plan
+    return kinds, converter.value_plan
 
 
-@settings(max_examples=400, deadline=None,
+@settings(max_examples=500, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(cells=CELL_ROWS, family=st.sampled_from(["shoes"] * 4 + ["accessories"]))
-def test_the_pass_from_cells_gives_what_reading_then_checking_gives(session, kinds, plan,
-                                                                    cells, family):
+@given(cells=CELL_ROWS, family=st.sampled_from(["shoes"] * 4 + ["accessories"]),
+       own=st.sampled_from([None, SKU]))
+def test_the_pass_from_cells_gives_what_reading_then_checking_gives(session, wide, cells,
+                                                                    family, own):
+    kinds, plan = wide
     kind = kinds[family]
     values, problems = plan.read(cells, False)
     quick, slow = Item("product", "p", {}, []), Item("product", "p", {}, [])
-    found = kind.check_cells(quick, cells, plan)
+    found = kind.check_cells(quick, cells, plan, own)
     if found is None:
         assert quick.warnings == []  # taken back: the full steps say them
         return
     assert problems == []
-    expected, errors = kind.check(session, slow, values, None)
+    expected, errors = kind.check(session, slow, values, None, own)
     assert errors == []
     assert found == expected
     assert list(found) == list(expected)  # the same order
-    assert quick.warnings == slow.warnings
+    assert quick.warnings == slow.warnings  # the same order too
 
 
-def test_a_clean_row_of_cells_takes_the_pass_and_a_wrong_one_stands_aside(session, kinds,
-                                                                          plan):
+def test_a_clean_row_of_cells_takes_the_pass_and_a_wrong_one_stands_aside(session, wide):
+    kinds, plan = wide
     kind = kinds["shoes"]
     clean = {"name-fr_FR": "Chaussure", "name-en_US": " Shoe ", "stock": " 12",
              "ean": "4006381333932", "color": "", "price-EUR": "89.90", "price-USD": " ",
-             "weight": "350", "weight-unit": "GRAM", "waterproof": "0"}
+             "weight": "350", "weight-unit": "GRAM", "waterproof": "0",
+             "list_price-mobile-EUR": "10", "list_price-ecommerce-USD": "12.5",
+             "width-fr_FR": "3", "width-en_US": "4.5", "width-en_US-unit": "CENTIMETER",
+             "barcode-fr_FR": "12345678", "gtin": "40063813", "barcode-en_US": "73513538"}
     item = Item("product", "p", {}, [])
-    assert kind.check_cells(item, clean, plan, {"sku": [
-            {"locale": None, "scope": None, "data": "p"}]}) == {
+    assert kind.check_cells(item, clean, plan, SKU) == {
+        "barcode": [{"locale": "en_US", "scope": None, "data": "73513538"},
+                    {"locale": "fr_FR", "scope": None, "data": "12345678"}],
         "ean": [{"locale": None, "scope": None, "data": "4006381333932"}],
+        "gtin": [{"locale": None, "scope": None, "data": "40063813"}],
+        "list_price": [
+            {"locale": None, "scope": "ecommerce",
+             "data": [{"amount": "12.50", "currency": "USD"}]},
+            {"locale": None, "scope": "mobile", "data": [{"amount": "10.00", "currency": "EUR"}]}],
         "name": [{"locale": "en_US", "scope": None, "data": " Shoe "},
                  {"locale": "fr_FR", "scope": None, "data": "Chaussure"}],
         "price": [{"locale": None, "scope": None,
@@ -205,11 +243,15 @@ def test_a_clean_row_of_cells_takes_the_pass_and_a_wrong_one_stands_aside(sessio
         "sku": [{"locale": None, "scope": None, "data": "p"}],
         "stock": [{"locale": None, "scope": None, "data": 12}],
         "waterproof": [{"locale": None, "scope": None, "data": False}],
-        "weight": [{"locale": None, "scope": None, "data": {"amount": "350", "unit": "GRAM"}}]}
-    assert [w.message for w in item.warnings] == [
-        "'4006381333932' is not a valid GTIN/EAN (its check digit is wrong)"]
+        "weight": [{"locale": None, "scope": None, "data": {"amount": "350", "unit": "GRAM"}}],
+        "width": [{"locale": "en_US", "scope": None,
+                   "data": {"amount": "4.5", "unit": "CENTIMETER"}},
+                  {"locale": "fr_FR", "scope": None, "data": {"amount": "3", "unit": "METER"}}]}
+    # by attribute, in the order each is first filled, then by column, as the steps say it
+    assert [w.value for w in item.warnings] == ["4006381333932", "12345678", "73513538",
+                                                "40063813"]
     for column, text in [("stock", "-3"), ("waterproof", "maybe"), ("manual", "a.pdf"),
-                         ("size", "xxl"), ("weight-unit", "LITER")]:
+                         ("size", "xxl"), ("weight-unit", "LITER"), ("width-fr_FR", "-1")]:
         item = Item("product", "p", {}, [])
         assert kind.check_cells(item, {**clean, column: text}, plan) is None, column
         assert item.warnings == []
