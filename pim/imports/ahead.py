@@ -28,7 +28,7 @@ from pim.collector import young_collections
 from pim.errors import PrismError
 from pim.imports.bulk import PREPARED, parent_of
 from pim.imports.bulk_rows import Prepared, astuple
-from pim.imports.cells import MEDIA_TYPES, is_blank
+from pim.imports.cells import MEDIA_TYPES, ValuePlan, is_blank
 from pim.imports.errors import UnreadableFile
 from pim.imports.items import Item, Problem, SourceRow
 from pim.imports.report import IssueLog
@@ -284,7 +284,7 @@ def _checks(session: Session) -> Any:
 
 
 def _packed(session: Session, checks: Any, batch: list[Item], hungry: Callable[[], bool],
-            plan: Any) -> tuple[list[str], list[Any]]:
+            plan: ValuePlan) -> tuple[list[str], list[Any]]:
     """Each item as its rows, problems and warnings; a new product that passes its own
     checks, prepared, until the importing process waits: it checks the rest itself."""
     from pim.catalog.models import Product

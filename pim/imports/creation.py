@@ -68,8 +68,8 @@ class CreationValues:
         self.ctx = ctx
         # (attribute, locale, channel) -> what the one pass needs there; None: slow
         self._places: dict[tuple[Any, Any, Any], _Attribute | None] = {}
-        # the one pass from a file's cells, per value plan (the plan kept: its id is a key)
-        self._cell_passes: dict[int, tuple[ValuePlan, _CellPass | None]] = {}
+        # the one pass from a file's cells, per value plan (None: it cannot be compiled)
+        self._cell_passes: dict[ValuePlan, _CellPass | None] = {}
 
     def check(self, session: Session, item: Item, values: Any, parent: Any,
               own: dict[str, list] | None = None) -> tuple[Values, list[FieldError]]:
@@ -92,10 +92,9 @@ class CreationValues:
         """Return the values `check` gives for the values `plan` reads from `cells`
         (blank cells left out), when the one pass answers for every cell and the reading
         refuses none; None when the full steps are needed (the reading, then `check`)."""
-        found = self._cell_passes.get(id(plan))
-        if found is None or found[0] is not plan:
-            found = self._cell_passes[id(plan)] = (plan, _CellPass.of(self, plan))
-        cell_pass = found[1]
+        if plan not in self._cell_passes:
+            self._cell_passes[plan] = _CellPass.of(self, plan)
+        cell_pass = self._cell_passes[plan]
         if cell_pass is None:
             return None
         warned = len(item.warnings)
@@ -321,12 +320,7 @@ class _CellPass:
         except Problem:
             raise _Slow from None
         if parsed is not None:
-            entry = {"locale": locale, "scope": scope, "data": parsed}
-            found = kept.get(code)
-            if found is None:
-                kept[code] = [entry]
-            else:
-                found.append(entry)
+            kept.setdefault(code, []).append({"locale": locale, "scope": scope, "data": parsed})
 
 
 def _check_gtins(item: Item, gtins: list[tuple[str, Any, dict[str, Any]]]) -> None:

@@ -71,6 +71,11 @@ def kinds(session):
     """The one-pass checks of a shoe and of an accessory, on the small catalog."""
     small_catalog(session)
     session.commit()
+    return kinds_of(session)
+
+
+def kinds_of(session) -> dict[str, CreationValues]:
+    """The one-pass checks of a shoe and of an accessory, on the catalog as it is."""
     copy = StructureCopy(structure(session))
     validator = ValuesValidator(copy)  # type: ignore[arg-type]
     found = {}
@@ -183,16 +188,9 @@ def wide(session):
     s.update_family(session, "shoes", {"attributes": [
         *shoes.attribute_codes, "list_price", "width", "gtin", "barcode"]}, author="t")
     session.commit()
-    copy = StructureCopy(structure(session))
-    validator = ValuesValidator(copy)  # type: ignore[arg-type]
-    kinds = {}
-    for family in ("shoes", "accessories"):
-        allowed = set(copy.families[family].attribute_codes) | {"sku"}
-        kinds[family] = CreationValues(copy, validator, allowed, f"in family {family!r}",
-                                       False, WriteContext(author="t", source="t"))
     converter = ProductConverter("p.csv", StructureView.of(session))
     assert converter.unknown_columns(["sku", *CELLS]) == {}
-    return kinds, converter.value_plan
+    return kinds_of(session), converter.value_plan
 
 
 @settings(max_examples=500, deadline=None,
